@@ -1,0 +1,276 @@
+// Package app wires the TrustEdge application by hand: auth, bank,
+// consensus, upgrade and the TrustEdge modules. No staking, gov, mint or
+// distribution: validator power comes from the consortium authority (x/edge).
+package app
+
+import (
+	"encoding/json"
+	"fmt"
+
+	abci "github.com/cometbft/cometbft/abci/types"
+	dbm "github.com/cosmos/cosmos-db"
+
+	autocliv1 "cosmossdk.io/api/cosmos/autocli/v1"
+	reflectionv1 "cosmossdk.io/api/cosmos/reflection/v1"
+	"cosmossdk.io/log/v2"
+
+	"github.com/cosmos/cosmos-sdk/baseapp"
+	"github.com/cosmos/cosmos-sdk/client"
+	"github.com/cosmos/cosmos-sdk/client/grpc/cmtservice"
+	nodeservice "github.com/cosmos/cosmos-sdk/client/grpc/node"
+	"github.com/cosmos/cosmos-sdk/codec"
+	"github.com/cosmos/cosmos-sdk/codec/address"
+	codectypes "github.com/cosmos/cosmos-sdk/codec/types"
+	"github.com/cosmos/cosmos-sdk/runtime"
+	runtimeservices "github.com/cosmos/cosmos-sdk/runtime/services"
+	"github.com/cosmos/cosmos-sdk/server"
+	"github.com/cosmos/cosmos-sdk/server/api"
+	"github.com/cosmos/cosmos-sdk/server/config"
+	servertypes "github.com/cosmos/cosmos-sdk/server/types"
+	storetypes "github.com/cosmos/cosmos-sdk/store/v2/types"
+	sdk "github.com/cosmos/cosmos-sdk/types"
+	"github.com/cosmos/cosmos-sdk/types/module"
+	"github.com/cosmos/cosmos-sdk/version"
+	"github.com/cosmos/cosmos-sdk/x/auth"
+	"github.com/cosmos/cosmos-sdk/x/auth/ante"
+	authkeeper "github.com/cosmos/cosmos-sdk/x/auth/keeper"
+	authtx "github.com/cosmos/cosmos-sdk/x/auth/tx"
+	authtypes "github.com/cosmos/cosmos-sdk/x/auth/types"
+	"github.com/cosmos/cosmos-sdk/x/bank"
+	bankkeeper "github.com/cosmos/cosmos-sdk/x/bank/keeper"
+	banktypes "github.com/cosmos/cosmos-sdk/x/bank/types"
+	"github.com/cosmos/cosmos-sdk/x/consensus"
+	consensuskeeper "github.com/cosmos/cosmos-sdk/x/consensus/keeper"
+	consensustypes "github.com/cosmos/cosmos-sdk/x/consensus/types"
+	"github.com/cosmos/cosmos-sdk/x/upgrade"
+	upgradekeeper "github.com/cosmos/cosmos-sdk/x/upgrade/keeper"
+	upgradetypes "github.com/cosmos/cosmos-sdk/x/upgrade/types"
+
+	"github.com/trustedge/trustedge/x/edge"
+	edgekeeper "github.com/trustedge/trustedge/x/edge/keeper"
+	edgetypes "github.com/trustedge/trustedge/x/edge/types"
+)
+
+// maccPerms are the module accounts. Only the fee collector: nothing mints.
+var maccPerms = map[string][]string{
+	authtypes.FeeCollectorName: nil,
+}
+
+// App is the TrustEdge ABCI application.
+type App struct {
+	*baseapp.BaseApp
+
+	cdc               codec.Codec
+	amino             *codec.LegacyAmino
+	txConfig          client.TxConfig
+	interfaceRegistry codectypes.InterfaceRegistry
+	keys              map[string]*storetypes.KVStoreKey
+
+	AccountKeeper   authkeeper.AccountKeeper
+	BankKeeper      bankkeeper.BaseKeeper
+	ConsensusKeeper consensuskeeper.Keeper
+	UpgradeKeeper   *upgradekeeper.Keeper
+	EdgeKeeper      edgekeeper.Keeper
+
+	ModuleManager      *module.Manager
+	BasicModuleManager module.BasicManager
+	configurator       module.Configurator
+}
+
+var _ servertypes.Application = (*App)(nil)
+
+// New builds the app on db. appOpts carries the node's config (home, upgrades).
+func New(
+	logger log.Logger, db dbm.DB, loadLatest bool,
+	appOpts servertypes.AppOptions, baseAppOptions ...func(*baseapp.BaseApp),
+) *App {
+	SetAddressPrefixes()
+	enc := MakeEncodingConfig()
+
+	bApp := baseapp.NewBaseApp(AppName, logger, db, enc.TxConfig.TxDecoder(), baseAppOptions...)
+	bApp.SetVersion(version.Version)
+	bApp.SetInterfaceRegistry(enc.InterfaceRegistry)
+	bApp.SetTxEncoder(enc.TxConfig.TxEncoder())
+
+	keys := storetypes.NewKVStoreKeys(
+		authtypes.StoreKey, banktypes.StoreKey, consensustypes.StoreKey,
+		upgradetypes.StoreKey, edgetypes.StoreKey,
+	)
+
+	app := &App{
+		BaseApp:           bApp,
+		cdc:               enc.Codec,
+		amino:             enc.Amino,
+		txConfig:          enc.TxConfig,
+		interfaceRegistry: enc.InterfaceRegistry,
+		keys:              keys,
+	}
+
+	// The SDK modules' own authority is the x/edge module address: their
+	// params and upgrades belong to the consortium, not to a token vote.
+	moduleAuthority := authtypes.NewModuleAddress(edgetypes.ModuleName).String()
+	accCodec := address.NewBech32Codec(Bech32Prefix)
+
+	app.ConsensusKeeper = consensuskeeper.NewKeeper(app.cdc,
+		runtime.NewKVStoreService(keys[consensustypes.StoreKey]), moduleAuthority, runtime.EventService{})
+	bApp.SetParamStore(app.ConsensusKeeper.ParamsStore)
+
+	app.AccountKeeper = authkeeper.NewAccountKeeper(app.cdc,
+		runtime.NewKVStoreService(keys[authtypes.StoreKey]), authtypes.ProtoBaseAccount,
+		maccPerms, accCodec, Bech32Prefix, moduleAuthority)
+
+	app.BankKeeper = bankkeeper.NewBaseKeeper(app.cdc,
+		runtime.NewKVStoreService(keys[banktypes.StoreKey]), app.AccountKeeper,
+		blockedAddrs(), moduleAuthority, logger)
+
+	app.UpgradeKeeper = upgradekeeper.NewKeeper(skipUpgradeHeights(appOpts),
+		runtime.NewKVStoreService(keys[upgradetypes.StoreKey]), app.cdc, homePath(appOpts),
+		app.BaseApp, moduleAuthority)
+
+	app.EdgeKeeper = edgekeeper.NewKeeper(app.cdc, runtime.NewKVStoreService(keys[edgetypes.StoreKey]), accCodec)
+
+	app.ModuleManager = module.NewManager(
+		auth.NewAppModule(app.cdc, app.AccountKeeper, nil),
+		bank.NewAppModule(app.cdc, app.BankKeeper, app.AccountKeeper),
+		consensus.NewAppModule(app.cdc, app.ConsensusKeeper),
+		upgrade.NewAppModule(app.UpgradeKeeper, accCodec),
+		edge.NewAppModule(app.cdc, app.EdgeKeeper),
+	)
+	app.BasicModuleManager = module.NewBasicManagerFromManager(app.ModuleManager, nil)
+	app.BasicModuleManager.RegisterLegacyAminoCodec(app.amino)
+	app.BasicModuleManager.RegisterInterfaces(app.interfaceRegistry)
+
+	app.ModuleManager.SetOrderPreBlockers(preBlockers...)
+	app.ModuleManager.SetOrderBeginBlockers(beginBlockers...)
+	app.ModuleManager.SetOrderEndBlockers(endBlockers...)
+	app.ModuleManager.SetOrderInitGenesis(initGenesis...)
+	app.ModuleManager.SetOrderExportGenesis(exportGenesis...)
+
+	app.configurator = module.NewConfigurator(app.cdc, app.MsgServiceRouter(), app.GRPCQueryRouter())
+	if err := app.ModuleManager.RegisterServices(app.configurator); err != nil {
+		panic(err)
+	}
+	if err := registerReflection(app); err != nil {
+		panic(err)
+	}
+
+	app.MountKVStores(keys)
+
+	app.SetInitChainer(app.InitChainer)
+	app.SetPreBlocker(app.PreBlocker)
+	app.SetBeginBlocker(app.BeginBlocker)
+	app.SetEndBlocker(app.EndBlocker)
+
+	anteHandler, err := NewAnteHandler(ante.HandlerOptions{
+		AccountKeeper:   app.AccountKeeper,
+		BankKeeper:      app.BankKeeper,
+		SignModeHandler: app.txConfig.SignModeHandler(),
+		SigGasConsumer:  ante.DefaultSigVerificationGasConsumer,
+	})
+	if err != nil {
+		panic(err)
+	}
+	app.SetAnteHandler(anteHandler)
+
+	if loadLatest {
+		if err := app.LoadLatestVersion(); err != nil {
+			panic(fmt.Errorf("loading latest version: %w", err))
+		}
+	}
+	return app
+}
+
+// registerReflection serves the autocli and reflection queries clients use
+// to discover the app's services.
+func registerReflection(app *App) error {
+	autocliv1.RegisterQueryServer(app.GRPCQueryRouter(), runtimeservices.NewAutoCLIQueryService(app.ModuleManager.Modules))
+	reflectionSvc, err := runtimeservices.NewReflectionService()
+	if err != nil {
+		return err
+	}
+	reflectionv1.RegisterReflectionServiceServer(app.GRPCQueryRouter(), reflectionSvc)
+	return nil
+}
+
+// blockedAddrs are the module accounts that may not receive funds.
+func blockedAddrs() map[string]bool {
+	blocked := make(map[string]bool, len(maccPerms))
+	for name := range maccPerms {
+		blocked[authtypes.NewModuleAddress(name).String()] = true
+	}
+	return blocked
+}
+
+// InitChainer applies the genesis state.
+func (app *App) InitChainer(ctx sdk.Context, req *abci.RequestInitChain) (*abci.ResponseInitChain, error) {
+	var state map[string]json.RawMessage
+	if err := json.Unmarshal(req.AppStateBytes, &state); err != nil {
+		return nil, fmt.Errorf("decoding app state: %w", err)
+	}
+	if err := app.UpgradeKeeper.SetModuleVersionMap(ctx, app.ModuleManager.GetVersionMap()); err != nil {
+		return nil, err
+	}
+	return app.ModuleManager.InitGenesis(ctx, app.cdc, state)
+}
+
+// PreBlocker runs the upgrade check.
+func (app *App) PreBlocker(ctx sdk.Context, _ *abci.RequestFinalizeBlock) (*sdk.ResponsePreBlock, error) {
+	return app.ModuleManager.PreBlock(ctx)
+}
+
+// BeginBlocker runs the modules' begin-block logic.
+func (app *App) BeginBlocker(ctx sdk.Context) (sdk.BeginBlock, error) {
+	return app.ModuleManager.BeginBlock(ctx)
+}
+
+// EndBlocker runs the modules' end-block logic and returns validator updates.
+func (app *App) EndBlocker(ctx sdk.Context) (sdk.EndBlock, error) {
+	return app.ModuleManager.EndBlock(ctx)
+}
+
+// LoadHeight loads the state at a height (for export).
+func (app *App) LoadHeight(height int64) error { return app.LoadVersion(height) }
+
+// Codec returns the app codec.
+func (app *App) Codec() codec.Codec { return app.cdc }
+
+// TxConfig returns the tx config.
+func (app *App) TxConfig() client.TxConfig { return app.txConfig }
+
+// InterfaceRegistry returns the interface registry.
+func (app *App) InterfaceRegistry() codectypes.InterfaceRegistry { return app.interfaceRegistry }
+
+// DefaultGenesis returns every module's default genesis.
+func (app *App) DefaultGenesis() map[string]json.RawMessage {
+	return app.BasicModuleManager.DefaultGenesis(app.cdc)
+}
+
+// GetKey returns a store key by name (tests and export).
+func (app *App) GetKey(name string) *storetypes.KVStoreKey { return app.keys[name] }
+
+// RegisterAPIRoutes serves the REST gateway.
+func (app *App) RegisterAPIRoutes(apiSvr *api.Server, _ config.APIConfig) {
+	clientCtx := apiSvr.ClientCtx
+	authtx.RegisterGRPCGatewayRoutes(clientCtx, apiSvr.GRPCGatewayRouter)
+	cmtservice.RegisterGRPCGatewayRoutes(clientCtx, apiSvr.GRPCGatewayRouter)
+	nodeservice.RegisterGRPCGatewayRoutes(clientCtx, apiSvr.GRPCGatewayRouter)
+	app.BasicModuleManager.RegisterGRPCGatewayRoutes(clientCtx, apiSvr.GRPCGatewayRouter)
+}
+
+// RegisterTxService serves tx simulation and broadcast over gRPC.
+func (app *App) RegisterTxService(clientCtx client.Context) {
+	authtx.RegisterTxService(app.GRPCQueryRouter(), clientCtx, app.Simulate, app.interfaceRegistry)
+}
+
+// RegisterTendermintService serves the CometBFT queries over gRPC.
+func (app *App) RegisterTendermintService(clientCtx client.Context) {
+	cmtApp := server.NewCometABCIWrapper(app)
+	cmtservice.RegisterTendermintService(clientCtx, app.GRPCQueryRouter(), app.interfaceRegistry, cmtApp.Query)
+}
+
+// RegisterNodeService serves the node status/config queries.
+func (app *App) RegisterNodeService(clientCtx client.Context, cfg config.Config) {
+	nodeservice.RegisterNodeService(clientCtx, app.GRPCQueryRouter(), cfg, func() int64 {
+		return app.CommitMultiStore().EarliestVersion()
+	})
+}

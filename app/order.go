@@ -1,0 +1,38 @@
+package app
+
+import (
+	authtypes "github.com/cosmos/cosmos-sdk/x/auth/types"
+	banktypes "github.com/cosmos/cosmos-sdk/x/bank/types"
+	consensustypes "github.com/cosmos/cosmos-sdk/x/consensus/types"
+	upgradetypes "github.com/cosmos/cosmos-sdk/x/upgrade/types"
+
+	edgetypes "github.com/trustedge/trustedge/x/edge/types"
+)
+
+// The order modules run in. Kept apart from app.go so the wiring reads
+// top to bottom and a reordering shows up as its own diff.
+
+// preBlockers: upgrade must run first so a scheduled upgrade halts the
+// chain before any state of the new block is touched; auth then prunes
+// expired unordered-tx nonces.
+var preBlockers = []string{upgradetypes.ModuleName, authtypes.ModuleName}
+
+// beginBlockers: edge jails double-signers named in the block's evidence.
+var beginBlockers = []string{edgetypes.ModuleName}
+
+// endBlockers: bank settles the block's virtual-account credits (fees);
+// edge last, so the validator updates see every change of the block.
+var endBlockers = []string{banktypes.ModuleName, edgetypes.ModuleName}
+
+// initGenesis: accounts before balances; edge last, since its nodes'
+// operators are accounts.
+var initGenesis = []string{
+	consensustypes.ModuleName,
+	authtypes.ModuleName,
+	banktypes.ModuleName,
+	upgradetypes.ModuleName,
+	edgetypes.ModuleName,
+}
+
+// exportGenesis mirrors initGenesis.
+var exportGenesis = initGenesis

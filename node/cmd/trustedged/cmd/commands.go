@@ -1,0 +1,125 @@
+package cmd
+
+import (
+	"errors"
+
+	cmtcfg "github.com/cometbft/cometbft/config"
+	dbm "github.com/cosmos/cosmos-db"
+	"github.com/spf13/cobra"
+
+	"cosmossdk.io/log/v2"
+
+	"github.com/cosmos/cosmos-sdk/client"
+	"github.com/cosmos/cosmos-sdk/client/flags"
+	"github.com/cosmos/cosmos-sdk/client/keys"
+	"github.com/cosmos/cosmos-sdk/client/pruning"
+	"github.com/cosmos/cosmos-sdk/client/rpc"
+	"github.com/cosmos/cosmos-sdk/client/snapshot"
+	"github.com/cosmos/cosmos-sdk/server"
+	serverconfig "github.com/cosmos/cosmos-sdk/server/config"
+	servertypes "github.com/cosmos/cosmos-sdk/server/types"
+	authcmd "github.com/cosmos/cosmos-sdk/x/auth/client/cli"
+	genutilcli "github.com/cosmos/cosmos-sdk/x/genutil/client/cli"
+
+	"github.com/trustedge/trustedge/app"
+)
+
+// initRootCmd adds the node, genesis, key and client commands.
+func initRootCmd(rootCmd *cobra.Command, tempApp *app.App) {
+	rootCmd.AddCommand(
+		genutilcli.InitCmd(tempApp.BasicModuleManager, app.DefaultNodeHome),
+		pruning.Cmd(newApp, app.DefaultNodeHome),
+		snapshot.Cmd(newApp),
+	)
+	server.AddCommands(rootCmd, app.DefaultNodeHome, newApp, exportApp, func(*cobra.Command) {})
+	rootCmd.AddCommand(
+		genesisCommand(tempApp),
+		queryCommand(),
+		txCommand(),
+		keys.Commands(),
+	)
+}
+
+// queryCommand is `trustedged query`; autocli adds the module queries.
+func queryCommand() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:                        "query",
+		Aliases:                    []string{"q"},
+		Short:                      "Query the chain",
+		DisableFlagParsing:         false,
+		SuggestionsMinimumDistance: 2,
+		RunE:                       client.ValidateCmd,
+	}
+	cmd.AddCommand(
+		rpc.QueryEventForTxCmd(),
+		rpc.ValidatorCommand(),
+		server.QueryBlockCmd(),
+		authcmd.QueryTxsByEventsCmd(),
+		server.QueryBlocksCmd(),
+		authcmd.QueryTxCmd(),
+		server.QueryBlockResultsCmd(),
+	)
+	return cmd
+}
+
+// txCommand is `trustedged tx`; autocli adds the module messages.
+func txCommand() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:                        "tx",
+		Short:                      "Sign and broadcast transactions",
+		DisableFlagParsing:         false,
+		SuggestionsMinimumDistance: 2,
+		RunE:                       client.ValidateCmd,
+	}
+	cmd.AddCommand(
+		authcmd.GetSignCommand(),
+		authcmd.GetSignBatchCommand(),
+		authcmd.GetMultiSignCommand(),
+		authcmd.GetMultiSignBatchCmd(),
+		authcmd.GetValidateSignaturesCommand(),
+		authcmd.GetBroadcastCommand(),
+		authcmd.GetEncodeCommand(),
+		authcmd.GetDecodeCommand(),
+		authcmd.GetSimulateCmd(),
+	)
+	return cmd
+}
+
+// newApp is the server's app constructor.
+func newApp(logger log.Logger, db dbm.DB, appOpts servertypes.AppOptions) servertypes.Application {
+	return app.New(logger, db, true, appOpts, server.DefaultBaseappOptions(appOpts)...)
+}
+
+// exportApp serves `trustedged export`.
+func exportApp(
+	logger log.Logger, db dbm.DB, height int64, forZeroHeight bool,
+	jailAllowedAddrs []string, appOpts servertypes.AppOptions, modulesToExport []string,
+) (servertypes.ExportedApp, error) {
+	homePath, ok := appOpts.Get(flags.FlagHome).(string)
+	if !ok || homePath == "" {
+		return servertypes.ExportedApp{}, errors.New("application home not set")
+	}
+	a := app.New(logger, db, height == -1, appOpts)
+	if height != -1 {
+		if err := a.LoadHeight(height); err != nil {
+			return servertypes.ExportedApp{}, err
+		}
+	}
+	return a.ExportAppStateAndValidators(forZeroHeight, jailAllowedAddrs, modulesToExport)
+}
+
+// initAppConfig sets TrustEdge's app.toml defaults: zero-fee is allowed
+// (senders are permissioned, not priced out) and app state lives in pebble.
+func initAppConfig() (string, any) {
+	cfg := serverconfig.DefaultConfig()
+	cfg.MinGasPrices = "0" + app.FeeDenom
+	cfg.AppDBBackend = "pebbledb"
+	return serverconfig.DefaultConfigTemplate, cfg
+}
+
+// initCometConfig sets CometBFT's defaults: pebble storage and 1 s blocks.
+func initCometConfig() *cmtcfg.Config {
+	cfg := cmtcfg.DefaultConfig()
+	cfg.DBBackend = "pebbledb"
+	return cfg
+}

@@ -1,0 +1,220 @@
+package cmd
+
+import (
+	"bufio"
+	"encoding/json"
+	"fmt"
+
+	pvm "github.com/cometbft/cometbft/privval"
+	"github.com/spf13/cobra"
+
+	"github.com/cosmos/cosmos-sdk/client"
+	"github.com/cosmos/cosmos-sdk/client/flags"
+	codectypes "github.com/cosmos/cosmos-sdk/codec/types"
+	cryptocodec "github.com/cosmos/cosmos-sdk/crypto/codec"
+	"github.com/cosmos/cosmos-sdk/crypto/keyring"
+	cryptotypes "github.com/cosmos/cosmos-sdk/crypto/types"
+	"github.com/cosmos/cosmos-sdk/server"
+	sdk "github.com/cosmos/cosmos-sdk/types"
+	"github.com/cosmos/cosmos-sdk/x/genutil"
+	genutilcli "github.com/cosmos/cosmos-sdk/x/genutil/client/cli"
+	genutiltypes "github.com/cosmos/cosmos-sdk/x/genutil/types"
+
+	"github.com/trustedge/trustedge/app"
+	edgetypes "github.com/trustedge/trustedge/x/edge/types"
+)
+
+const (
+	flagPower      = "power"
+	flagMoniker    = "moniker"
+	flagRegion     = "region"
+	flagPubKey     = "pubkey"
+	flagGateway    = "gateway"
+	flagPeerID     = "peer-id"
+	flagMultiaddr  = "multiaddr"
+	flagEthAddress = "eth-address"
+	flagBootstrap  = "bootstrap-mode"
+)
+
+// genesisCommand is `trustedged genesis`: there is no gentx on a
+// permissioned chain, so validators are written into genesis directly.
+func genesisCommand(tempApp *app.App) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:                        "genesis",
+		Short:                      "Build the genesis file: accounts, edge nodes, authority",
+		SuggestionsMinimumDistance: 2,
+		RunE:                       client.ValidateCmd,
+	}
+	cmd.AddCommand(
+		genutilcli.AddGenesisAccountCmd(app.DefaultNodeHome, tempApp.AccountKeeper.AddressCodec()),
+		addEdgeNodeCmd(),
+		setAuthorityCmd(),
+		genutilcli.ValidateGenesisCmd(tempApp.BasicModuleManager),
+	)
+	return cmd
+}
+
+// resolveAddress accepts a bech32 address or a key name in the keyring.
+func resolveAddress(cmd *cobra.Command, clientCtx client.Context, arg string) (sdk.AccAddress, error) {
+	if addr, err := accAddressCodec.StringToBytes(arg); err == nil {
+		return addr, nil
+	}
+	backend, _ := cmd.Flags().GetString(flags.FlagKeyringBackend)
+	kr, err := keyring.New(sdk.KeyringServiceName(), backend, clientCtx.HomeDir, bufio.NewReader(cmd.InOrStdin()), clientCtx.Codec)
+	if err != nil {
+		return nil, err
+	}
+	rec, err := kr.Key(arg)
+	if err != nil {
+		return nil, fmt.Errorf("%q is neither an address nor a key in the keyring: %w", arg, err)
+	}
+	return rec.GetAddress()
+}
+
+// updateEdgeGenesis reads genesis.json, lets fn change the x/edge state,
+// validates it and writes the file back.
+func updateEdgeGenesis(cmd *cobra.Command, fn func(*edgetypes.GenesisState) error) error {
+	clientCtx := client.GetClientContextFromCmd(cmd)
+	cfg := server.GetServerContextFromCmd(cmd).Config
+	cfg.SetRoot(clientCtx.HomeDir)
+	genFile := cfg.GenesisFile()
+
+	appState, appGenesis, err := genutiltypes.GenesisStateFromGenFile(genFile)
+	if err != nil {
+		return fmt.Errorf("reading %s: %w", genFile, err)
+	}
+	var gs edgetypes.GenesisState
+	if raw, ok := appState[edgetypes.ModuleName]; ok {
+		if err := clientCtx.Codec.UnmarshalJSON(raw, &gs); err != nil {
+			return fmt.Errorf("decoding edge genesis: %w", err)
+		}
+	} else {
+		gs = *edgetypes.DefaultGenesis()
+	}
+	if err := fn(&gs); err != nil {
+		return err
+	}
+	if err := gs.Validate(accAddressCodec); err != nil {
+		return err
+	}
+	if appState[edgetypes.ModuleName], err = clientCtx.Codec.MarshalJSON(&gs); err != nil {
+		return err
+	}
+	if appGenesis.AppState, err = json.MarshalIndent(appState, "", "  "); err != nil {
+		return err
+	}
+	return genutil.ExportGenesisFile(appGenesis, genFile)
+}
+
+func addEdgeNodeCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "add-edge-node [operator-address-or-key]",
+		Short: "Add an edge node and its validator key to genesis.json",
+		Long: "Add an edge node to the x/edge genesis. The consensus key is read from this home's " +
+			"priv_validator_key.json unless --pubkey gives one (the JSON `comet show-validator` prints).",
+		Example: "trustedged genesis add-edge-node node0 --power 10 --moniker node0 --region lab --keyring-backend test",
+		Args:    cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			clientCtx := client.GetClientContextFromCmd(cmd)
+			cfg := server.GetServerContextFromCmd(cmd).Config
+			cfg.SetRoot(clientCtx.HomeDir)
+
+			operator, err := resolveAddress(cmd, clientCtx, args[0])
+			if err != nil {
+				return err
+			}
+			var pk cryptotypes.PubKey
+			if pkJSON, _ := cmd.Flags().GetString(flagPubKey); pkJSON != "" {
+				if err := clientCtx.Codec.UnmarshalInterfaceJSON([]byte(pkJSON), &pk); err != nil {
+					return fmt.Errorf("--%s: %w", flagPubKey, err)
+				}
+			} else {
+				cmtPk, err := pvm.LoadFilePV(cfg.PrivValidatorKeyFile(), cfg.PrivValidatorStateFile()).GetPubKey()
+				if err != nil {
+					return err
+				}
+				if pk, err = cryptocodec.FromCmtPubKeyInterface(cmtPk); err != nil {
+					return err
+				}
+			}
+			pkAny, err := codectypes.NewAnyWithValue(pk)
+			if err != nil {
+				return err
+			}
+
+			power, _ := cmd.Flags().GetInt64(flagPower)
+			moniker, _ := cmd.Flags().GetString(flagMoniker)
+			if moniker == "" {
+				moniker = cfg.Moniker
+			}
+			region, _ := cmd.Flags().GetString(flagRegion)
+			gateway, _ := cmd.Flags().GetString(flagGateway)
+			peerID, _ := cmd.Flags().GetString(flagPeerID)
+			multiaddrs, _ := cmd.Flags().GetStringSlice(flagMultiaddr)
+			ethAddr, _ := cmd.Flags().GetString(flagEthAddress)
+			operatorStr, err := accAddressCodec.BytesToString(operator)
+			if err != nil {
+				return err
+			}
+
+			node := edgetypes.EdgeNode{
+				Operator:        operatorStr,
+				ConsensusPubkey: pkAny,
+				Power:           power,
+				Moniker:         moniker,
+				Region:          region,
+				Endpoints:       edgetypes.Endpoints{PeerId: peerID, Multiaddrs: multiaddrs, Gateway: gateway},
+				EthAddress:      ethAddr,
+				Status:          edgetypes.NODE_STATUS_ACTIVE,
+			}
+			if err := edgetypes.ValidatePower(power, false); err != nil {
+				return err
+			}
+			return updateEdgeGenesis(cmd, func(gs *edgetypes.GenesisState) error {
+				gs.Nodes = append(gs.Nodes, node)
+				return nil
+			})
+		},
+	}
+	cmd.Flags().Int64(flagPower, 10, "voting power")
+	cmd.Flags().String(flagMoniker, "", "node name (default: the moniker in config.toml)")
+	cmd.Flags().String(flagRegion, "", "region or site of the edge server")
+	cmd.Flags().String(flagPubKey, "", "consensus public key JSON (default: this home's validator key)")
+	cmd.Flags().String(flagGateway, "", "device-facing gateway URL, e.g. http://127.0.0.1:8080")
+	cmd.Flags().String(flagPeerID, "", "libp2p peer id of the data-plane host")
+	cmd.Flags().StringSlice(flagMultiaddr, nil, "libp2p multiaddrs (repeatable)")
+	cmd.Flags().String(flagEthAddress, "", "0x address the node signs bridge checkpoints with")
+	cmd.Flags().String(flags.FlagHome, app.DefaultNodeHome, "node home directory")
+	cmd.Flags().String(flags.FlagKeyringBackend, flags.DefaultKeyringBackend, "keyring backend (os|file|test)")
+	return cmd
+}
+
+func setAuthorityCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:     "set-authority [address-or-key]",
+		Short:   "Set the consortium authority (and optionally bootstrap mode) in genesis.json",
+		Example: "trustedged genesis set-authority admin --keyring-backend test",
+		Args:    cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			clientCtx := client.GetClientContextFromCmd(cmd)
+			addr, err := resolveAddress(cmd, clientCtx, args[0])
+			if err != nil {
+				return err
+			}
+			addrStr, err := accAddressCodec.BytesToString(addr)
+			if err != nil {
+				return err
+			}
+			bootstrap, _ := cmd.Flags().GetBool(flagBootstrap)
+			return updateEdgeGenesis(cmd, func(gs *edgetypes.GenesisState) error {
+				gs.Authority = addrStr
+				gs.Params.BootstrapMode = bootstrap
+				return nil
+			})
+		},
+	}
+	cmd.Flags().Bool(flagBootstrap, false, "lift the per-block power-change cap (for growing a 1–2 node network)")
+	cmd.Flags().String(flags.FlagHome, app.DefaultNodeHome, "node home directory")
+	cmd.Flags().String(flags.FlagKeyringBackend, flags.DefaultKeyringBackend, "keyring backend (os|file|test)")
+	return cmd
+}

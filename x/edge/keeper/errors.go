@@ -1,0 +1,9 @@
+package keeper
+
+import (
+	"errors"
+
+	"cosmossdk.io/collections"
+)
+
+func errorsIsNotFound(err error) bool { return errors.Is(err, collections.ErrNotFound) }

@@ -1,0 +1,73 @@
+package keeper
+
+import (
+	"context"
+	"fmt"
+
+	abci "github.com/cometbft/cometbft/abci/types"
+
+	sdk "github.com/cosmos/cosmos-sdk/types"
+
+	"github.com/trustedge/trustedge/x/edge/types"
+)
+
+// InitGenesis writes the genesis state and returns the initial validator set.
+func (k Keeper) InitGenesis(ctx context.Context, gs *types.GenesisState) ([]abci.ValidatorUpdate, error) {
+	if err := gs.Validate(k.addressCodec); err != nil {
+		return nil, err
+	}
+	if gs.Authority == "" {
+		return nil, fmt.Errorf("%w: no consortium authority set (use `trustedged genesis set-authority`)", types.ErrInvalidGenesis)
+	}
+	auth, err := k.addressCodec.StringToBytes(gs.Authority)
+	if err != nil {
+		return nil, err
+	}
+	if err := k.Authority.Set(ctx, auth); err != nil {
+		return nil, err
+	}
+	if err := k.Params.Set(ctx, gs.Params); err != nil {
+		return nil, err
+	}
+	for _, n := range gs.Nodes {
+		operator, err := k.addressCodec.StringToBytes(n.Operator)
+		if err != nil {
+			return nil, err
+		}
+		if err := k.Nodes.Set(ctx, operator, n); err != nil {
+			return nil, err
+		}
+		pk, err := n.ConsPubKey()
+		if err != nil {
+			return nil, err
+		}
+		if err := k.Dirty.Set(ctx, pk.Address()); err != nil {
+			return nil, err
+		}
+	}
+	// Genesis is not subject to the power cap: it is the starting set.
+	return k.ApplyValidatorUpdates(ctx)
+}
+
+// ExportGenesis reads the state back. The validator bookkeeping (Validators,
+// Dirty) is derived from the nodes on import, so it is not exported.
+func (k Keeper) ExportGenesis(ctx context.Context) (*types.GenesisState, error) {
+	auth, err := k.Authority.Get(ctx)
+	if err != nil {
+		return nil, err
+	}
+	authStr, err := k.addressCodec.BytesToString(auth)
+	if err != nil {
+		return nil, err
+	}
+	params, err := k.Params.Get(ctx)
+	if err != nil {
+		return nil, err
+	}
+	gs := &types.GenesisState{Authority: authStr, Params: params}
+	err = k.Nodes.Walk(ctx, nil, func(_ sdk.AccAddress, n types.EdgeNode) (bool, error) {
+		gs.Nodes = append(gs.Nodes, n)
+		return false, nil
+	})
+	return gs, err
+}

@@ -1,0 +1,245 @@
+package keeper
+
+import (
+	"context"
+	"fmt"
+
+	sdk "github.com/cosmos/cosmos-sdk/types"
+
+	"github.com/trustedge/trustedge/x/edge/types"
+)
+
+type msgServer struct {
+	Keeper
+}
+
+var _ types.MsgServer = msgServer{}
+
+// NewMsgServerImpl returns the x/edge Msg service.
+func NewMsgServerImpl(k Keeper) types.MsgServer { return msgServer{Keeper: k} }
+
+// requireAuthority fails unless signer is the consortium authority.
+func (k msgServer) requireAuthority(ctx context.Context, signer string) error {
+	ok, err := k.IsAuthority(ctx, signer)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return fmt.Errorf("%w: %s", types.ErrUnauthorized, signer)
+	}
+	return nil
+}
+
+// operatorAddr decodes an operator address with a registered error.
+func (k msgServer) operatorAddr(operator string) (sdk.AccAddress, error) {
+	bz, err := k.addressCodec.StringToBytes(operator)
+	if err != nil {
+		return nil, fmt.Errorf("%w: operator %q: %v", types.ErrInvalidAddress, operator, err)
+	}
+	return bz, nil
+}
+
+func (k msgServer) RegisterNode(ctx context.Context, msg *types.MsgRegisterNode) (*types.MsgRegisterNodeResponse, error) {
+	if err := k.requireAuthority(ctx, msg.Authority); err != nil {
+		return nil, err
+	}
+	operator, err := k.operatorAddr(msg.Operator)
+	if err != nil {
+		return nil, err
+	}
+	pk, err := types.ConsPubKey(msg.ConsensusPubkey)
+	if err != nil {
+		return nil, err
+	}
+	if err := types.ValidatePower(msg.Power, false); err != nil {
+		return nil, err
+	}
+	if err := types.ValidateDescription(msg.Moniker, msg.Region, msg.Endpoints, msg.EthAddress); err != nil {
+		return nil, err
+	}
+	if has, err := k.Nodes.Has(ctx, operator); err != nil {
+		return nil, err
+	} else if has {
+		return nil, fmt.Errorf("%w: %s", types.ErrNodeExists, msg.Operator)
+	}
+	consAddr := pk.Address()
+	if owner, err := k.Nodes.Indexes.ConsAddr.MatchExact(ctx, consAddr); err == nil {
+		return nil, fmt.Errorf("%w: %s", types.ErrConsKeyInUse, owner)
+	} else if !errorsIsNotFound(err) {
+		return nil, err
+	}
+	if err := k.trackPowerChange(ctx, consAddr, 0, msg.Power, true); err != nil {
+		return nil, err
+	}
+
+	sdkCtx := sdk.UnwrapSDKContext(ctx)
+	node := types.EdgeNode{
+		Operator:        msg.Operator,
+		ConsensusPubkey: msg.ConsensusPubkey,
+		Power:           msg.Power,
+		Moniker:         msg.Moniker,
+		Region:          msg.Region,
+		Capacity:        msg.Capacity,
+		Endpoints:       msg.Endpoints,
+		EthAddress:      msg.EthAddress,
+		Status:          types.NODE_STATUS_ACTIVE,
+		JoinedHeight:    sdkCtx.BlockHeight(),
+	}
+	if err := k.Nodes.Set(ctx, operator, node); err != nil {
+		return nil, err
+	}
+	return &types.MsgRegisterNodeResponse{}, sdkCtx.EventManager().EmitTypedEvent(&types.EventNodeRegistered{
+		Operator: msg.Operator, ConsensusAddress: consAddrHex(consAddr), Power: msg.Power,
+	})
+}
+
+func (k msgServer) RemoveNode(ctx context.Context, msg *types.MsgRemoveNode) (*types.MsgRemoveNodeResponse, error) {
+	if err := k.requireAuthority(ctx, msg.Authority); err != nil {
+		return nil, err
+	}
+	operator, err := k.operatorAddr(msg.Operator)
+	if err != nil {
+		return nil, err
+	}
+	node, err := k.GetNode(ctx, operator)
+	if err != nil {
+		return nil, err
+	}
+	pk, err := node.ConsPubKey()
+	if err != nil {
+		return nil, err
+	}
+	if err := k.trackPowerChange(ctx, pk.Address(), effectivePower(node), 0, true); err != nil {
+		return nil, err
+	}
+	// A jailed node's power is already out of CometBFT's set, but mark it
+	// dirty anyway so EndBlock reconciles against what CometBFT has.
+	if err := k.Dirty.Set(ctx, pk.Address()); err != nil {
+		return nil, err
+	}
+	if err := k.Nodes.Remove(ctx, operator); err != nil {
+		return nil, err
+	}
+	return &types.MsgRemoveNodeResponse{}, sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventNodeRemoved{
+		Operator: msg.Operator, ConsensusAddress: consAddrHex(pk.Address()),
+	})
+}
+
+func (k msgServer) SetPower(ctx context.Context, msg *types.MsgSetPower) (*types.MsgSetPowerResponse, error) {
+	if err := k.requireAuthority(ctx, msg.Authority); err != nil {
+		return nil, err
+	}
+	operator, err := k.operatorAddr(msg.Operator)
+	if err != nil {
+		return nil, err
+	}
+	if err := types.ValidatePower(msg.Power, true); err != nil {
+		return nil, err
+	}
+	node, err := k.GetNode(ctx, operator)
+	if err != nil {
+		return nil, err
+	}
+	if node.Status == types.NODE_STATUS_JAILED {
+		return nil, fmt.Errorf("%w: %s; remove it and register a new consensus key", types.ErrNodeJailed, msg.Operator)
+	}
+	pk, err := node.ConsPubKey()
+	if err != nil {
+		return nil, err
+	}
+	if err := k.trackPowerChange(ctx, pk.Address(), node.Power, msg.Power, true); err != nil {
+		return nil, err
+	}
+	old := node.Power
+	node.Power = msg.Power
+	if err := k.Nodes.Set(ctx, operator, node); err != nil {
+		return nil, err
+	}
+	return &types.MsgSetPowerResponse{}, sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventPowerChanged{
+		Operator: msg.Operator, OldPower: old, NewPower: msg.Power,
+	})
+}
+
+func (k msgServer) UpdateNode(ctx context.Context, msg *types.MsgUpdateNode) (*types.MsgUpdateNodeResponse, error) {
+	operator, err := k.operatorAddr(msg.Operator)
+	if err != nil {
+		return nil, err
+	}
+	if err := types.ValidateDescription(msg.Moniker, msg.Region, msg.Endpoints, msg.EthAddress); err != nil {
+		return nil, err
+	}
+	node, err := k.GetNode(ctx, operator)
+	if err != nil {
+		return nil, err
+	}
+	node.Moniker = msg.Moniker
+	node.Region = msg.Region
+	node.Capacity = msg.Capacity
+	node.Endpoints = msg.Endpoints
+	node.EthAddress = msg.EthAddress
+	if err := k.Nodes.Set(ctx, operator, node); err != nil {
+		return nil, err
+	}
+	return &types.MsgUpdateNodeResponse{}, sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventNodeUpdated{
+		Operator: msg.Operator,
+	})
+}
+
+func (k msgServer) Heartbeat(ctx context.Context, msg *types.MsgHeartbeat) (*types.MsgHeartbeatResponse, error) {
+	operator, err := k.operatorAddr(msg.Operator)
+	if err != nil {
+		return nil, err
+	}
+	node, err := k.GetNode(ctx, operator)
+	if err != nil {
+		return nil, err
+	}
+	sdkCtx := sdk.UnwrapSDKContext(ctx)
+	node.LastLoad = msg.Load
+	node.LastHeartbeatHeight = sdkCtx.BlockHeight()
+	if node.Status == types.NODE_STATUS_STALE {
+		node.Status = types.NODE_STATUS_ACTIVE
+		if err := sdkCtx.EventManager().EmitTypedEvent(&types.EventNodeStatusChanged{
+			Operator: msg.Operator, OldStatus: types.NODE_STATUS_STALE, NewStatus: types.NODE_STATUS_ACTIVE,
+		}); err != nil {
+			return nil, err
+		}
+	}
+	if err := k.Nodes.Set(ctx, operator, node); err != nil {
+		return nil, err
+	}
+	return &types.MsgHeartbeatResponse{}, sdkCtx.EventManager().EmitTypedEvent(&types.EventHeartbeat{
+		Operator: msg.Operator, Load: msg.Load,
+	})
+}
+
+func (k msgServer) UpdateParams(ctx context.Context, msg *types.MsgUpdateParams) (*types.MsgUpdateParamsResponse, error) {
+	if err := k.requireAuthority(ctx, msg.Authority); err != nil {
+		return nil, err
+	}
+	if err := msg.Params.Validate(); err != nil {
+		return nil, err
+	}
+	if err := k.Params.Set(ctx, msg.Params); err != nil {
+		return nil, err
+	}
+	return &types.MsgUpdateParamsResponse{}, sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventParamsUpdated{
+		Params: msg.Params,
+	})
+}
+
+func (k msgServer) UpdateAuthority(ctx context.Context, msg *types.MsgUpdateAuthority) (*types.MsgUpdateAuthorityResponse, error) {
+	if err := k.requireAuthority(ctx, msg.Authority); err != nil {
+		return nil, err
+	}
+	newAuth, err := k.addressCodec.StringToBytes(msg.NewAuthority)
+	if err != nil {
+		return nil, fmt.Errorf("%w: new authority %q: %v", types.ErrInvalidAddress, msg.NewAuthority, err)
+	}
+	if err := k.Authority.Set(ctx, newAuth); err != nil {
+		return nil, err
+	}
+	return &types.MsgUpdateAuthorityResponse{}, sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventAuthorityChanged{
+		OldAuthority: msg.Authority, NewAuthority: msg.NewAuthority,
+	})
+}

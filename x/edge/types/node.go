@@ -1,0 +1,146 @@
+package types
+
+import (
+	"encoding/hex"
+	"fmt"
+	"net/url"
+	"strings"
+
+	gogoprotoany "github.com/cosmos/gogoproto/types/any"
+
+	codectypes "github.com/cosmos/cosmos-sdk/codec/types"
+	"github.com/cosmos/cosmos-sdk/crypto/keys/ed25519"
+	cryptotypes "github.com/cosmos/cosmos-sdk/crypto/types"
+)
+
+// Limits on operator-supplied text, so a node record stays small.
+const (
+	MaxMonikerLen    = 64
+	MaxRegionLen     = 64
+	MaxMultiaddrs    = 8
+	MaxMultiaddrLen  = 256
+	MaxPeerIDLen     = 128
+	MaxGatewayURLLen = 256
+	// MaxPower keeps the sum of all powers far from CometBFT's
+	// MaxTotalVotingPower (MaxInt64/8) even with thousands of nodes.
+	MaxPower = int64(1) << 40
+)
+
+var (
+	_ gogoprotoany.UnpackInterfacesMessage = (*EdgeNode)(nil)
+	_ gogoprotoany.UnpackInterfacesMessage = (*MsgRegisterNode)(nil)
+	_ gogoprotoany.UnpackInterfacesMessage = (*GenesisState)(nil)
+)
+
+// UnpackInterfaces lets the codec resolve the consensus key Any.
+func (n EdgeNode) UnpackInterfaces(unpacker gogoprotoany.AnyUnpacker) error {
+	var pk cryptotypes.PubKey
+	return unpacker.UnpackAny(n.ConsensusPubkey, &pk)
+}
+
+// UnpackInterfaces lets the codec resolve the consensus key Any.
+func (m MsgRegisterNode) UnpackInterfaces(unpacker gogoprotoany.AnyUnpacker) error {
+	var pk cryptotypes.PubKey
+	return unpacker.UnpackAny(m.ConsensusPubkey, &pk)
+}
+
+// UnpackInterfaces resolves the consensus keys of every genesis node.
+func (g GenesisState) UnpackInterfaces(unpacker gogoprotoany.AnyUnpacker) error {
+	for _, n := range g.Nodes {
+		if err := n.UnpackInterfaces(unpacker); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// ConsPubKey returns the node's consensus key. Only ed25519 keys are
+// accepted: it is the key type CometBFT's default consensus params allow.
+func ConsPubKey(anyPk *codectypes.Any) (cryptotypes.PubKey, error) {
+	if anyPk == nil {
+		return nil, fmt.Errorf("%w: missing", ErrInvalidPubKey)
+	}
+	pk, ok := anyPk.GetCachedValue().(cryptotypes.PubKey)
+	if !ok || pk == nil {
+		return nil, fmt.Errorf("%w: %s is not a resolved public key", ErrInvalidPubKey, anyPk.TypeUrl)
+	}
+	edPk, ok := pk.(*ed25519.PubKey)
+	if !ok {
+		return nil, fmt.Errorf("%w: type %s not allowed, use ed25519", ErrInvalidPubKey, pk.Type())
+	}
+	if len(edPk.Key) != ed25519.PubKeySize {
+		return nil, fmt.Errorf("%w: ed25519 key must be %d bytes, got %d", ErrInvalidPubKey, ed25519.PubKeySize, len(edPk.Key))
+	}
+	return pk, nil
+}
+
+// ConsPubKey returns the node's consensus key.
+func (n EdgeNode) ConsPubKey() (cryptotypes.PubKey, error) { return ConsPubKey(n.ConsensusPubkey) }
+
+// IsBonded reports whether the node should be in CometBFT's validator set.
+func (n EdgeNode) IsBonded() bool { return n.Power > 0 && n.Status != NODE_STATUS_JAILED }
+
+// ValidatePower checks a requested voting power.
+func ValidatePower(power int64, allowZero bool) error {
+	lowest := int64(1)
+	if allowZero {
+		lowest = 0
+	}
+	if power < lowest || power > MaxPower {
+		return fmt.Errorf("%w: %d not in [%d, %d]", ErrInvalidPower, power, lowest, MaxPower)
+	}
+	return nil
+}
+
+// ValidateDescription checks the operator-editable fields of a node.
+func ValidateDescription(moniker, region string, endpoints Endpoints, ethAddress string) error {
+	if moniker == "" || len(moniker) > MaxMonikerLen {
+		return fmt.Errorf("%w: moniker must be 1..%d bytes", ErrInvalidNode, MaxMonikerLen)
+	}
+	if len(region) > MaxRegionLen {
+		return fmt.Errorf("%w: region longer than %d bytes", ErrInvalidNode, MaxRegionLen)
+	}
+	if err := endpoints.Validate(); err != nil {
+		return err
+	}
+	return ValidateEthAddress(ethAddress)
+}
+
+// Validate checks the node's endpoints are well formed (when set).
+func (e Endpoints) Validate() error {
+	if len(e.PeerId) > MaxPeerIDLen || strings.ContainsAny(e.PeerId, " /\t\n") {
+		return fmt.Errorf("%w: peer id %q", ErrInvalidNode, e.PeerId)
+	}
+	if len(e.Multiaddrs) > MaxMultiaddrs {
+		return fmt.Errorf("%w: at most %d multiaddrs", ErrInvalidNode, MaxMultiaddrs)
+	}
+	for _, ma := range e.Multiaddrs {
+		if len(ma) == 0 || len(ma) > MaxMultiaddrLen || !strings.HasPrefix(ma, "/") {
+			return fmt.Errorf("%w: multiaddr %q must start with / and be 1..%d bytes", ErrInvalidNode, ma, MaxMultiaddrLen)
+		}
+	}
+	if e.Gateway != "" {
+		if len(e.Gateway) > MaxGatewayURLLen {
+			return fmt.Errorf("%w: gateway URL longer than %d bytes", ErrInvalidNode, MaxGatewayURLLen)
+		}
+		u, err := url.Parse(e.Gateway)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return fmt.Errorf("%w: gateway %q must be an http(s) URL with a host", ErrInvalidNode, e.Gateway)
+		}
+	}
+	return nil
+}
+
+// ValidateEthAddress accepts "" (not set yet) or a 0x-prefixed 20-byte hex address.
+func ValidateEthAddress(addr string) error {
+	if addr == "" {
+		return nil
+	}
+	if len(addr) != 42 || !strings.HasPrefix(addr, "0x") {
+		return fmt.Errorf("%w: eth address %q must be 0x followed by 40 hex digits", ErrInvalidNode, addr)
+	}
+	if _, err := hex.DecodeString(addr[2:]); err != nil {
+		return fmt.Errorf("%w: eth address %q is not hex", ErrInvalidNode, addr)
+	}
+	return nil
+}
