@@ -2,7 +2,8 @@ package keeper
 
 import (
 	"context"
-	"fmt"
+
+	errorsmod "cosmossdk.io/errors"
 
 	abci "github.com/cometbft/cometbft/abci/types"
 
@@ -17,7 +18,7 @@ func (k Keeper) InitGenesis(ctx context.Context, gs *types.GenesisState) ([]abci
 		return nil, err
 	}
 	if gs.Authority == "" {
-		return nil, fmt.Errorf("%w: no consortium authority set (use `trustedged genesis set-authority`)", types.ErrInvalidGenesis)
+		return nil, errorsmod.Wrapf(types.ErrInvalidGenesis, "no consortium authority set (use `trustedged genesis set-authority`)")
 	}
 	auth, err := k.addressCodec.StringToBytes(gs.Authority)
 	if err != nil {

@@ -4,7 +4,8 @@ package keeper
 
 import (
 	"context"
-	"fmt"
+
+	errorsmod "cosmossdk.io/errors"
 
 	abci "github.com/cometbft/cometbft/abci/types"
 
@@ -97,7 +98,7 @@ func (k Keeper) AddressCodec() address.Codec { return k.addressCodec }
 func (k Keeper) IsAuthority(ctx context.Context, addr string) (bool, error) {
 	bz, err := k.addressCodec.StringToBytes(addr)
 	if err != nil {
-		return false, fmt.Errorf("%w: %q: %v", types.ErrInvalidAddress, addr, err)
+		return false, errorsmod.Wrapf(types.ErrInvalidAddress, "%q: %v", addr, err)
 	}
 	auth, err := k.Authority.Get(ctx)
 	if err != nil {
@@ -111,7 +112,7 @@ func (k Keeper) GetNode(ctx context.Context, operator sdk.AccAddress) (types.Edg
 	n, err := k.Nodes.Get(ctx, operator)
 	if err != nil {
 		if errorsIsNotFound(err) {
-			return n, fmt.Errorf("%w: %s", types.ErrNodeNotFound, operator)
+			return n, errorsmod.Wrapf(types.ErrNodeNotFound, "%s", operator)
 		}
 		return n, err
 	}

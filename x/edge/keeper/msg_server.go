@@ -2,7 +2,8 @@ package keeper
 
 import (
 	"context"
-	"fmt"
+
+	errorsmod "cosmossdk.io/errors"
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
@@ -25,7 +26,7 @@ func (k msgServer) requireAuthority(ctx context.Context, signer string) error {
 		return err
 	}
 	if !ok {
-		return fmt.Errorf("%w: %s", types.ErrUnauthorized, signer)
+		return errorsmod.Wrapf(types.ErrUnauthorized, "%s", signer)
 	}
 	return nil
 }
@@ -34,7 +35,7 @@ func (k msgServer) requireAuthority(ctx context.Context, signer string) error {
 func (k msgServer) operatorAddr(operator string) (sdk.AccAddress, error) {
 	bz, err := k.addressCodec.StringToBytes(operator)
 	if err != nil {
-		return nil, fmt.Errorf("%w: operator %q: %v", types.ErrInvalidAddress, operator, err)
+		return nil, errorsmod.Wrapf(types.ErrInvalidAddress, "operator %q: %v", operator, err)
 	}
 	return bz, nil
 }
@@ -60,11 +61,11 @@ func (k msgServer) RegisterNode(ctx context.Context, msg *types.MsgRegisterNode)
 	if has, err := k.Nodes.Has(ctx, operator); err != nil {
 		return nil, err
 	} else if has {
-		return nil, fmt.Errorf("%w: %s", types.ErrNodeExists, msg.Operator)
+		return nil, errorsmod.Wrapf(types.ErrNodeExists, "%s", msg.Operator)
 	}
 	consAddr := pk.Address()
 	if owner, err := k.Nodes.Indexes.ConsAddr.MatchExact(ctx, consAddr); err == nil {
-		return nil, fmt.Errorf("%w: %s", types.ErrConsKeyInUse, owner)
+		return nil, errorsmod.Wrapf(types.ErrConsKeyInUse, "%s", owner)
 	} else if !errorsIsNotFound(err) {
 		return nil, err
 	}
@@ -141,7 +142,7 @@ func (k msgServer) SetPower(ctx context.Context, msg *types.MsgSetPower) (*types
 		return nil, err
 	}
 	if node.Status == types.NODE_STATUS_JAILED {
-		return nil, fmt.Errorf("%w: %s; remove it and register a new consensus key", types.ErrNodeJailed, msg.Operator)
+		return nil, errorsmod.Wrapf(types.ErrNodeJailed, "%s; remove it and register a new consensus key", msg.Operator)
 	}
 	pk, err := node.ConsPubKey()
 	if err != nil {
@@ -234,7 +235,7 @@ func (k msgServer) UpdateAuthority(ctx context.Context, msg *types.MsgUpdateAuth
 	}
 	newAuth, err := k.addressCodec.StringToBytes(msg.NewAuthority)
 	if err != nil {
-		return nil, fmt.Errorf("%w: new authority %q: %v", types.ErrInvalidAddress, msg.NewAuthority, err)
+		return nil, errorsmod.Wrapf(types.ErrInvalidAddress, "new authority %q: %v", msg.NewAuthority, err)
 	}
 	if err := k.Authority.Set(ctx, newAuth); err != nil {
 		return nil, err

@@ -2,7 +2,8 @@ package keeper
 
 import (
 	"context"
-	"fmt"
+
+	errorsmod "cosmossdk.io/errors"
 
 	abci "github.com/cometbft/cometbft/abci/types"
 
@@ -37,7 +38,7 @@ func (k Keeper) trackPowerChange(ctx context.Context, consAddr []byte, oldPower,
 		return err
 	}
 	if total-oldPower+newPower <= 0 {
-		return fmt.Errorf("%w: total power would drop from %d to 0", types.ErrEmptyValidatorSet, total)
+		return errorsmod.Wrapf(types.ErrEmptyValidatorSet, "total power would drop from %d to 0", total)
 	}
 
 	base, changed := total, int64(0)
@@ -63,8 +64,7 @@ func (k Keeper) trackPowerChange(ctx context.Context, consAddr []byte, oldPower,
 		// and big ints because base*10000 can pass int64.
 		limit := sdkmath.NewInt(base).MulRaw(int64(params.MaxPowerChangeBps))
 		if !params.BootstrapMode && sdkmath.NewInt(changed).MulRaw(10_000).GT(limit) {
-			return fmt.Errorf("%w: this block would change %d of %d total power, cap is %d bps (%s); split it over several blocks or enable bootstrap_mode",
-				types.ErrPowerChangeTooLarge, changed, base, params.MaxPowerChangeBps, limit.QuoRaw(10_000))
+			return errorsmod.Wrapf(types.ErrPowerChangeTooLarge, "this block would change %d of %d total power, cap is %d bps (%s); split it over several blocks or enable bootstrap_mode", changed, base, params.MaxPowerChangeBps, limit.QuoRaw(10_000))
 		}
 	}
 	if err := k.BlockPowerChange.Set(ctx, collections.Join(base, changed)); err != nil {

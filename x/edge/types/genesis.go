@@ -1,7 +1,7 @@
 package types
 
 import (
-	"fmt"
+	errorsmod "cosmossdk.io/errors"
 
 	"cosmossdk.io/core/address"
 )
@@ -17,27 +17,27 @@ func DefaultGenesis() *GenesisState {
 func (g GenesisState) Validate(ac address.Codec) error {
 	if g.Authority != "" {
 		if _, err := ac.StringToBytes(g.Authority); err != nil {
-			return fmt.Errorf("%w: authority %q: %v", ErrInvalidGenesis, g.Authority, err)
+			return errorsmod.Wrapf(ErrInvalidGenesis, "authority %q: %v", g.Authority, err)
 		}
 	}
 	if err := g.Params.Validate(); err != nil {
-		return fmt.Errorf("%w: %v", ErrInvalidGenesis, err)
+		return errorsmod.Wrapf(ErrInvalidGenesis, "%v", err)
 	}
 	operators := make(map[string]struct{}, len(g.Nodes))
 	consKeys := make(map[string]struct{}, len(g.Nodes))
 	var total int64
 	for i, n := range g.Nodes {
 		if err := n.ValidateStored(ac); err != nil {
-			return fmt.Errorf("%w: node %d: %v", ErrInvalidGenesis, i, err)
+			return errorsmod.Wrapf(ErrInvalidGenesis, "node %d: %v", i, err)
 		}
 		bz, _ := ac.StringToBytes(n.Operator)
 		if _, dup := operators[string(bz)]; dup {
-			return fmt.Errorf("%w: node %d: duplicate operator %s", ErrInvalidGenesis, i, n.Operator)
+			return errorsmod.Wrapf(ErrInvalidGenesis, "node %d: duplicate operator %s", i, n.Operator)
 		}
 		operators[string(bz)] = struct{}{}
 		pk, _ := n.ConsPubKey()
 		if _, dup := consKeys[string(pk.Address())]; dup {
-			return fmt.Errorf("%w: node %d: consensus key reused by %s", ErrInvalidGenesis, i, n.Operator)
+			return errorsmod.Wrapf(ErrInvalidGenesis, "node %d: consensus key reused by %s", i, n.Operator)
 		}
 		consKeys[string(pk.Address())] = struct{}{}
 		if n.IsBonded() {
@@ -45,7 +45,7 @@ func (g GenesisState) Validate(ac address.Codec) error {
 		}
 	}
 	if len(g.Nodes) > 0 && total == 0 {
-		return fmt.Errorf("%w: nodes are listed but none has power", ErrInvalidGenesis)
+		return errorsmod.Wrapf(ErrInvalidGenesis, "nodes are listed but none has power")
 	}
 	return nil
 }
@@ -53,7 +53,7 @@ func (g GenesisState) Validate(ac address.Codec) error {
 // ValidateStored checks a full node record (genesis or import).
 func (n EdgeNode) ValidateStored(ac address.Codec) error {
 	if _, err := ac.StringToBytes(n.Operator); err != nil {
-		return fmt.Errorf("%w: operator %q: %v", ErrInvalidAddress, n.Operator, err)
+		return errorsmod.Wrapf(ErrInvalidAddress, "operator %q: %v", n.Operator, err)
 	}
 	if _, err := n.ConsPubKey(); err != nil {
 		return err
@@ -64,7 +64,7 @@ func (n EdgeNode) ValidateStored(ac address.Codec) error {
 	switch n.Status {
 	case NODE_STATUS_ACTIVE, NODE_STATUS_JAILED, NODE_STATUS_STALE:
 	default:
-		return fmt.Errorf("%w: status %s", ErrInvalidNode, n.Status)
+		return errorsmod.Wrapf(ErrInvalidNode, "status %s", n.Status)
 	}
 	return ValidateDescription(n.Moniker, n.Region, n.Endpoints, n.EthAddress)
 }

@@ -2,9 +2,10 @@ package types
 
 import (
 	"encoding/hex"
-	"fmt"
 	"net/url"
 	"strings"
+
+	errorsmod "cosmossdk.io/errors"
 
 	gogoprotoany "github.com/cosmos/gogoproto/types/any"
 
@@ -58,18 +59,18 @@ func (g GenesisState) UnpackInterfaces(unpacker gogoprotoany.AnyUnpacker) error 
 // accepted: it is the key type CometBFT's default consensus params allow.
 func ConsPubKey(anyPk *codectypes.Any) (cryptotypes.PubKey, error) {
 	if anyPk == nil {
-		return nil, fmt.Errorf("%w: missing", ErrInvalidPubKey)
+		return nil, errorsmod.Wrapf(ErrInvalidPubKey, "missing")
 	}
 	pk, ok := anyPk.GetCachedValue().(cryptotypes.PubKey)
 	if !ok || pk == nil {
-		return nil, fmt.Errorf("%w: %s is not a resolved public key", ErrInvalidPubKey, anyPk.TypeUrl)
+		return nil, errorsmod.Wrapf(ErrInvalidPubKey, "%s is not a resolved public key", anyPk.TypeUrl)
 	}
 	edPk, ok := pk.(*ed25519.PubKey)
 	if !ok {
-		return nil, fmt.Errorf("%w: type %s not allowed, use ed25519", ErrInvalidPubKey, pk.Type())
+		return nil, errorsmod.Wrapf(ErrInvalidPubKey, "type %s not allowed, use ed25519", pk.Type())
 	}
 	if len(edPk.Key) != ed25519.PubKeySize {
-		return nil, fmt.Errorf("%w: ed25519 key must be %d bytes, got %d", ErrInvalidPubKey, ed25519.PubKeySize, len(edPk.Key))
+		return nil, errorsmod.Wrapf(ErrInvalidPubKey, "ed25519 key must be %d bytes, got %d", ed25519.PubKeySize, len(edPk.Key))
 	}
 	return pk, nil
 }
@@ -87,7 +88,7 @@ func ValidatePower(power int64, allowZero bool) error {
 		lowest = 0
 	}
 	if power < lowest || power > MaxPower {
-		return fmt.Errorf("%w: %d not in [%d, %d]", ErrInvalidPower, power, lowest, MaxPower)
+		return errorsmod.Wrapf(ErrInvalidPower, "%d not in [%d, %d]", power, lowest, MaxPower)
 	}
 	return nil
 }
@@ -95,10 +96,10 @@ func ValidatePower(power int64, allowZero bool) error {
 // ValidateDescription checks the operator-editable fields of a node.
 func ValidateDescription(moniker, region string, endpoints Endpoints, ethAddress string) error {
 	if moniker == "" || len(moniker) > MaxMonikerLen {
-		return fmt.Errorf("%w: moniker must be 1..%d bytes", ErrInvalidNode, MaxMonikerLen)
+		return errorsmod.Wrapf(ErrInvalidNode, "moniker must be 1..%d bytes", MaxMonikerLen)
 	}
 	if len(region) > MaxRegionLen {
-		return fmt.Errorf("%w: region longer than %d bytes", ErrInvalidNode, MaxRegionLen)
+		return errorsmod.Wrapf(ErrInvalidNode, "region longer than %d bytes", MaxRegionLen)
 	}
 	if err := endpoints.Validate(); err != nil {
 		return err
@@ -109,23 +110,23 @@ func ValidateDescription(moniker, region string, endpoints Endpoints, ethAddress
 // Validate checks the node's endpoints are well formed (when set).
 func (e Endpoints) Validate() error {
 	if len(e.PeerId) > MaxPeerIDLen || strings.ContainsAny(e.PeerId, " /\t\n") {
-		return fmt.Errorf("%w: peer id %q", ErrInvalidNode, e.PeerId)
+		return errorsmod.Wrapf(ErrInvalidNode, "peer id %q", e.PeerId)
 	}
 	if len(e.Multiaddrs) > MaxMultiaddrs {
-		return fmt.Errorf("%w: at most %d multiaddrs", ErrInvalidNode, MaxMultiaddrs)
+		return errorsmod.Wrapf(ErrInvalidNode, "at most %d multiaddrs", MaxMultiaddrs)
 	}
 	for _, ma := range e.Multiaddrs {
 		if len(ma) == 0 || len(ma) > MaxMultiaddrLen || !strings.HasPrefix(ma, "/") {
-			return fmt.Errorf("%w: multiaddr %q must start with / and be 1..%d bytes", ErrInvalidNode, ma, MaxMultiaddrLen)
+			return errorsmod.Wrapf(ErrInvalidNode, "multiaddr %q must start with / and be 1..%d bytes", ma, MaxMultiaddrLen)
 		}
 	}
 	if e.Gateway != "" {
 		if len(e.Gateway) > MaxGatewayURLLen {
-			return fmt.Errorf("%w: gateway URL longer than %d bytes", ErrInvalidNode, MaxGatewayURLLen)
+			return errorsmod.Wrapf(ErrInvalidNode, "gateway URL longer than %d bytes", MaxGatewayURLLen)
 		}
 		u, err := url.Parse(e.Gateway)
 		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			return fmt.Errorf("%w: gateway %q must be an http(s) URL with a host", ErrInvalidNode, e.Gateway)
+			return errorsmod.Wrapf(ErrInvalidNode, "gateway %q must be an http(s) URL with a host", e.Gateway)
 		}
 	}
 	return nil
@@ -137,10 +138,10 @@ func ValidateEthAddress(addr string) error {
 		return nil
 	}
 	if len(addr) != 42 || !strings.HasPrefix(addr, "0x") {
-		return fmt.Errorf("%w: eth address %q must be 0x followed by 40 hex digits", ErrInvalidNode, addr)
+		return errorsmod.Wrapf(ErrInvalidNode, "eth address %q must be 0x followed by 40 hex digits", addr)
 	}
 	if _, err := hex.DecodeString(addr[2:]); err != nil {
-		return fmt.Errorf("%w: eth address %q is not hex", ErrInvalidNode, addr)
+		return errorsmod.Wrapf(ErrInvalidNode, "eth address %q is not hex", addr)
 	}
 	return nil
 }

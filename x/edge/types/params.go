@@ -1,6 +1,6 @@
 package types
 
-import "fmt"
+import errorsmod "cosmossdk.io/errors"
 
 const (
 	// DefaultMaxPowerChangeBps is 30% of total power per block, the figure
@@ -23,12 +23,10 @@ func DefaultParams() Params {
 // Validate checks the params are usable.
 func (p Params) Validate() error {
 	if p.MaxPowerChangeBps == 0 || p.MaxPowerChangeBps > MaxPowerChangeBpsLimit {
-		return fmt.Errorf("%w: max_power_change_bps must be in [1, %d], got %d",
-			ErrInvalidParams, MaxPowerChangeBpsLimit, p.MaxPowerChangeBps)
+		return errorsmod.Wrapf(ErrInvalidParams, "max_power_change_bps must be in [1, %d], got %d", MaxPowerChangeBpsLimit, p.MaxPowerChangeBps)
 	}
 	if p.HeartbeatTimeoutBlocks < 0 {
-		return fmt.Errorf("%w: heartbeat_timeout_blocks must be >= 0, got %d",
-			ErrInvalidParams, p.HeartbeatTimeoutBlocks)
+		return errorsmod.Wrapf(ErrInvalidParams, "heartbeat_timeout_blocks must be >= 0, got %d", p.HeartbeatTimeoutBlocks)
 	}
 	return nil
 }

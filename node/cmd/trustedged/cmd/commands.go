@@ -2,6 +2,7 @@ package cmd
 
 import (
 	"errors"
+	"time"
 
 	cmtcfg "github.com/cometbft/cometbft/config"
 	dbm "github.com/cosmos/cosmos-db"
@@ -121,5 +122,6 @@ func initAppConfig() (string, any) {
 func initCometConfig() *cmtcfg.Config {
 	cfg := cmtcfg.DefaultConfig()
 	cfg.DBBackend = "pebbledb"
+	cfg.Consensus.TimeoutCommit = time.Second
 	return cfg
 }

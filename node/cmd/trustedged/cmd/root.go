@@ -7,6 +7,9 @@ import (
 	dbm "github.com/cosmos/cosmos-db"
 	"github.com/spf13/cobra"
 
+	// Registers the ed25519 key type with the protobuf registry autocli
+	// resolves Any fields from (register-node takes a consensus key).
+	_ "cosmossdk.io/api/cosmos/crypto/ed25519"
 	"cosmossdk.io/client/v2/autocli"
 	"cosmossdk.io/core/appmodule"
 	"cosmossdk.io/log/v2"

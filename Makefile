@@ -1,0 +1,43 @@
+# TrustEdge — see README.md.
+BUILD_TAGS := pebbledb
+BIN := build/trustedged
+GO ?= go
+VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+LDFLAGS := -X github.com/cosmos/cosmos-sdk/version.Name=trustedge \
+	-X github.com/cosmos/cosmos-sdk/version.AppName=trustedged \
+	-X github.com/cosmos/cosmos-sdk/version.Version=$(VERSION) \
+	-X github.com/cosmos/cosmos-sdk/version.BuildTags=$(BUILD_TAGS)
+
+.PHONY: build test test-unit test-e2e localnet localnet-stop localnet-status proto-gen lint bench-chain
+
+build:
+	$(GO) build -tags '$(BUILD_TAGS)' -ldflags '$(LDFLAGS)' -o $(BIN) ./node/cmd/trustedged
+
+# Everything CI runs: vet, unit/keeper/app tests, then e2e tests on the real binary.
+test: lint test-unit test-e2e
+
+test-unit:
+	$(GO) test -tags '$(BUILD_TAGS)' -count=1 ./app/... ./x/... ./node/...
+
+test-e2e: build
+	TRUSTEDGED=$(CURDIR)/$(BIN) $(GO) test -tags '$(BUILD_TAGS) e2e' -count=1 -timeout 20m -v ./networks/e2e/...
+
+localnet: build
+	scripts/localnet.sh start $(or $(N),4)
+
+localnet-stop:
+	scripts/localnet.sh stop
+
+localnet-status:
+	scripts/localnet.sh status
+
+proto-gen:
+	bash scripts/protocgen.sh
+
+lint:
+	$(GO) vet -tags '$(BUILD_TAGS)' ./...
+	@unformatted=$$(gofmt -l $$(git ls-files '*.go' | grep -v '\.pb\(\.gw\)\?\.go$$')); \
+	if [ -n "$$unformatted" ]; then echo "gofmt needed: $$unformatted"; exit 1; fi
+
+bench-chain: build
+	scripts/bench.sh chain

@@ -1,0 +1,224 @@
+#!/usr/bin/env bash
+# TrustEdge localnet: N validators (default 4) on 127.0.0.1, one home each.
+#
+#   scripts/localnet.sh start [N]   build if needed, create homes if missing, start
+#   scripts/localnet.sh stop        stop the processes this script started (by pid)
+#   scripts/localnet.sh status      print each node's height
+#   scripts/localnet.sh reset       stop and delete the localnet homes
+#
+# Node i listens on: CometBFT RPC 26657+100i, P2P 26656+100i, gRPC 9090+100i,
+# REST 1317+100i, ABCI proxy 26658+100i, Prometheus 26660+100i.
+# Homes live in ${LOCALNET_HOME:-.localnet}/node<i>; each has the test-keyring
+# key node<i> (its operator); node0 also holds `admin`, the consortium authority.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+LOCALNET_HOME="${LOCALNET_HOME:-$ROOT/.localnet}"
+mkdir -p "$LOCALNET_HOME"
+LOCALNET_HOME="$(cd "$LOCALNET_HOME" && pwd)"
+BIN="${TRUSTEDGED:-$ROOT/build/trustedged}"
+CHAIN_ID="${CHAIN_ID:-trustedge-local}"
+BLOCK_TIME="${BLOCK_TIME:-1s}"
+POWER="${POWER:-10}"
+KR=(--keyring-backend test)
+# Extra funded accounts for load tests: a file of `address coins` lines.
+EXTRA_ACCOUNTS_FILE="${EXTRA_ACCOUNTS_FILE:-}"
+
+log() { printf '[localnet] %s\n' "$*" >&2; }
+die() { log "ERROR: $*"; exit 1; }
+
+rpc_port() { echo $((26657 + 100 * $1)); }
+p2p_port() { echo $((26656 + 100 * $1)); }
+grpc_port() { echo $((9090 + 100 * $1)); }
+api_port() { echo $((1317 + 100 * $1)); }
+abci_port() { echo $((26658 + 100 * $1)); }
+prom_port() { echo $((26660 + 100 * $1)); }
+
+# set_toml FILE SECTION KEY VALUE: replace `KEY = …` inside [SECTION] ("" = top level).
+set_toml() {
+  local file=$1 section=$2 key=$3 value=$4 tmp
+  tmp="$(mktemp)"
+  awk -v section="$section" -v key="$key" -v value="$value" '
+    /^\[.*\]$/ { cur = substr($0, 2, length($0) - 2) }
+    cur == section && $0 ~ "^" key " = " && !done { print key " = " value; done = 1; next }
+    { print }
+    END { if (!done) { print "localnet: key " key " not found in [" section "]" > "/dev/stderr"; exit 3 } }
+  ' "$file" >"$tmp" && mv "$tmp" "$file"
+}
+
+build_if_needed() {
+  if [ -x "$BIN" ] && [ -z "$(find "$ROOT/app" "$ROOT/x" "$ROOT/node" "$ROOT/go.mod" -newer "$BIN" \( -name '*.go' -o -name go.mod \) -print -quit 2>/dev/null)" ]; then
+    return
+  fi
+  log "building $BIN"
+  make -C "$ROOT" build >&2
+}
+
+node_home() { echo "$LOCALNET_HOME/node$1"; }
+
+num_nodes() { find "$LOCALNET_HOME" -maxdepth 1 -type d -name 'node*' | wc -l; }
+
+# init_homes N: fresh homes, keys and one shared genesis.
+init_homes() {
+  local n=$1 i home gen0
+  log "creating $n validator homes in $LOCALNET_HOME"
+  for ((i = 0; i < n; i++)); do
+    home="$(node_home "$i")"
+    "$BIN" init "node$i" --chain-id "$CHAIN_ID" --home "$home" >/dev/null 2>&1
+    "$BIN" keys add "node$i" "${KR[@]}" --home "$home" --output json >"$home/node$i.key.json" 2>&1
+  done
+  home="$(node_home 0)"
+  "$BIN" keys add admin "${KR[@]}" --home "$home" --output json >"$home/admin.key.json" 2>&1
+  "$BIN" keys add demo "${KR[@]}" --home "$home" --output json >"$home/demo.key.json" 2>&1
+
+  "$BIN" genesis add-genesis-account admin 1000000000000uedge "${KR[@]}" --home "$home"
+  "$BIN" genesis add-genesis-account demo 1000000000000uedge "${KR[@]}" --home "$home"
+  for ((i = 0; i < n; i++)); do
+    local addr
+    addr="$("$BIN" keys show "node$i" -a "${KR[@]}" --home "$(node_home "$i")")"
+    "$BIN" genesis add-genesis-account "$addr" 1000000000000uedge --home "$home"
+    "$BIN" genesis add-edge-node "$addr" --power "$POWER" --moniker "node$i" --region "localnet" \
+      --pubkey "$("$BIN" comet show-validator --home "$(node_home "$i")")" \
+      --gateway "http://127.0.0.1:$((8080 + 100 * i))" --home "$home"
+  done
+  if [ -n "$EXTRA_ACCOUNTS_FILE" ]; then
+    log "funding extra accounts from $EXTRA_ACCOUNTS_FILE"
+    "$BIN" genesis bulk-add-genesis-account "$EXTRA_ACCOUNTS_FILE" --home "$home"
+  fi
+  "$BIN" genesis set-authority admin "${KR[@]}" --home "$home"
+  "$BIN" genesis validate --home "$home" >/dev/null
+
+  gen0="$home/config/genesis.json"
+  local peers=""
+  for ((i = 0; i < n; i++)); do
+    peers+="$("$BIN" comet show-node-id --home "$(node_home "$i")")@127.0.0.1:$(p2p_port "$i"),"
+  done
+  peers="${peers%,}"
+
+  for ((i = 0; i < n; i++)); do
+    home="$(node_home "$i")"
+    [ "$i" -eq 0 ] || cp "$gen0" "$home/config/genesis.json"
+    local cfg="$home/config/config.toml" appcfg="$home/config/app.toml"
+    set_toml "$cfg" "" proxy_app "\"tcp://127.0.0.1:$(abci_port "$i")\""
+    set_toml "$cfg" "" moniker "\"node$i\""
+    set_toml "$cfg" rpc laddr "\"tcp://127.0.0.1:$(rpc_port "$i")\""
+    set_toml "$cfg" rpc pprof_laddr "\"\""
+    set_toml "$cfg" p2p laddr "\"tcp://127.0.0.1:$(p2p_port "$i")\""
+    set_toml "$cfg" p2p persistent_peers "\"$(echo "$peers" | tr ',' '\n' | grep -v "@127.0.0.1:$(p2p_port "$i")$" | paste -sd, -)\""
+    set_toml "$cfg" p2p addr_book_strict false
+    set_toml "$cfg" p2p allow_duplicate_ip true
+    set_toml "$cfg" p2p pex false
+    set_toml "$cfg" mempool size 20000
+    set_toml "$cfg" consensus timeout_commit "\"$BLOCK_TIME\""
+    set_toml "$cfg" instrumentation prometheus_listen_addr "\":$(prom_port "$i")\""
+    set_toml "$appcfg" api enable true
+    set_toml "$appcfg" api address "\"tcp://127.0.0.1:$(api_port "$i")\""
+    set_toml "$appcfg" grpc address "\"127.0.0.1:$(grpc_port "$i")\""
+    cat >"$home/config/client.toml" <<TOML
+chain-id = "$CHAIN_ID"
+keyring-backend = "test"
+keyring-default-keyname = ""
+output = "text"
+node = "tcp://127.0.0.1:$(rpc_port "$i")"
+broadcast-mode = "sync"
+grpc-address = ""
+grpc-insecure = false
+TOML
+  done
+}
+
+pid_alive() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
+
+height_of() {
+  curl -s --max-time 2 "http://127.0.0.1:$(rpc_port "$1")/status" 2>/dev/null |
+    sed -n 's/.*"latest_block_height":"\([0-9]*\)".*/\1/p' || true
+}
+
+start() {
+  local n=${1:-4} i home
+  [ "$n" -ge 1 ] || die "need at least one node"
+  build_if_needed
+  if [ ! -f "$(node_home 0)/config/genesis.json" ]; then
+    init_homes "$n"
+  else
+    n=$(num_nodes)
+    log "reusing $n existing homes in $LOCALNET_HOME (scripts/localnet.sh reset for a fresh chain)"
+  fi
+  for ((i = 0; i < n; i++)); do
+    home="$(node_home "$i")"
+    if pid_alive "$home/trustedged.pid"; then
+      log "node$i already running (pid $(cat "$home/trustedged.pid"))"
+      continue
+    fi
+    nohup "$BIN" start --home "$home" >>"$home/trustedged.log" 2>&1 &
+    echo $! >"$home/trustedged.pid"
+  done
+  log "waiting for the first blocks"
+  local deadline=$((SECONDS + 60)) h
+  for ((i = 0; i < n; i++)); do
+    while :; do
+      h="$(height_of "$i")"
+      [ -n "$h" ] && [ "$h" -ge 1 ] && break
+      pid_alive "$(node_home "$i")/trustedged.pid" || die "node$i exited; see $(node_home "$i")/trustedged.log"
+      [ $SECONDS -lt $deadline ] || die "node$i has no block after 60 s; see $(node_home "$i")/trustedged.log"
+      sleep 0.5
+    done
+  done
+  print_endpoints "$n"
+}
+
+print_endpoints() {
+  local n=$1 i
+  printf '\nTrustEdge localnet is up (%s validators, chain-id %s)\n\n' "$n" "$CHAIN_ID"
+  printf '%-6s %-24s %-18s %-24s %-8s %s\n' node rpc grpc rest pid home
+  for ((i = 0; i < n; i++)); do
+    printf '%-6s %-24s %-18s %-24s %-8s %s\n' "node$i" "tcp://127.0.0.1:$(rpc_port "$i")" \
+      "127.0.0.1:$(grpc_port "$i")" "http://127.0.0.1:$(api_port "$i")" \
+      "$(cat "$(node_home "$i")/trustedged.pid")" "$(node_home "$i")"
+  done
+  cat <<TXT
+
+Try:
+  $BIN query edge nodes --node tcp://127.0.0.1:26657
+  $BIN query edge validator-set --node tcp://127.0.0.1:26657
+  $BIN tx bank send demo \$($BIN keys show node1 -a --keyring-backend test --home $(node_home 1)) 1000uedge --home $(node_home 0) --yes
+  scripts/localnet.sh status
+Logs: $LOCALNET_HOME/node<i>/trustedged.log     Stop: scripts/localnet.sh stop
+TXT
+}
+
+stop() {
+  local pidf pid stopped=0
+  for pidf in "$LOCALNET_HOME"/node*/trustedged.pid; do
+    [ -f "$pidf" ] || continue
+    pid="$(cat "$pidf")"
+    if kill -0 "$pid" 2>/dev/null && grep -q trustedged "/proc/$pid/cmdline" 2>/dev/null; then
+      kill "$pid" 2>/dev/null || true
+      for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
+      kill -9 "$pid" 2>/dev/null || true
+      stopped=$((stopped + 1))
+    fi
+    rm -f "$pidf"
+  done
+  log "stopped $stopped node(s)"
+}
+
+status() {
+  local n i h state
+  n=$(num_nodes)
+  [ "$n" -gt 0 ] || die "no localnet in $LOCALNET_HOME"
+  for ((i = 0; i < n; i++)); do
+    state=stopped
+    pid_alive "$(node_home "$i")/trustedged.pid" && state="running pid $(cat "$(node_home "$i")/trustedged.pid")"
+    h="$(height_of "$i")"
+    printf 'node%-2s height=%-8s rpc=tcp://127.0.0.1:%s %s\n' "$i" "${h:--}" "$(rpc_port "$i")" "$state"
+  done
+}
+
+case "${1:-}" in
+start) start "${2:-4}" ;;
+stop) stop ;;
+status) status ;;
+reset) stop; rm -rf "$LOCALNET_HOME"; log "removed $LOCALNET_HOME" ;;
+*) sed -n '2,11p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 2 ;;
+esac
