@@ -7,7 +7,8 @@
 #   scripts/localnet.sh reset       stop and delete the localnet homes
 #
 # Node i listens on: CometBFT RPC 26657+100i, P2P 26656+100i, gRPC 9090+100i,
-# REST 1317+100i, ABCI proxy 26658+100i, Prometheus 26660+100i.
+# REST 1317+100i, ABCI proxy 26658+100i, Prometheus 26660+100i (all shifted
+# by $PORT_OFFSET when set).
 # Homes live in ${LOCALNET_HOME:-.localnet}/node<i>; each has the test-keyring
 # key node<i> (its operator); node0 also holds `admin`, the consortium authority.
 set -euo pipefail
@@ -27,12 +28,15 @@ EXTRA_ACCOUNTS_FILE="${EXTRA_ACCOUNTS_FILE:-}"
 log() { printf '[localnet] %s\n' "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
 
-rpc_port() { echo $((26657 + 100 * $1)); }
-p2p_port() { echo $((26656 + 100 * $1)); }
-grpc_port() { echo $((9090 + 100 * $1)); }
-api_port() { echo $((1317 + 100 * $1)); }
-abci_port() { echo $((26658 + 100 * $1)); }
-prom_port() { echo $((26660 + 100 * $1)); }
+# PORT_OFFSET shifts every port (tests use it to run beside a user's localnet).
+PORT_OFFSET="${PORT_OFFSET:-0}"
+rpc_port() { echo $((PORT_OFFSET + 26657 + 100 * $1)); }
+p2p_port() { echo $((PORT_OFFSET + 26656 + 100 * $1)); }
+grpc_port() { echo $((PORT_OFFSET + 9090 + 100 * $1)); }
+api_port() { echo $((PORT_OFFSET + 1317 + 100 * $1)); }
+abci_port() { echo $((PORT_OFFSET + 26658 + 100 * $1)); }
+prom_port() { echo $((PORT_OFFSET + 26660 + 100 * $1)); }
+gateway_port() { echo $((PORT_OFFSET + 8080 + 100 * $1)); }
 
 # set_toml FILE SECTION KEY VALUE: replace `KEY = …` inside [SECTION] ("" = top level).
 set_toml() {
@@ -79,7 +83,7 @@ init_homes() {
     "$BIN" genesis add-genesis-account "$addr" 1000000000000uedge --home "$home"
     "$BIN" genesis add-edge-node "$addr" --power "$POWER" --moniker "node$i" --region "localnet" \
       --pubkey "$("$BIN" comet show-validator --home "$(node_home "$i")")" \
-      --gateway "http://127.0.0.1:$((8080 + 100 * i))" --home "$home"
+      --gateway "http://127.0.0.1:$(gateway_port "$i")" --home "$home"
   done
   if [ -n "$EXTRA_ACCOUNTS_FILE" ]; then
     log "funding extra accounts from $EXTRA_ACCOUNTS_FILE"
@@ -179,8 +183,8 @@ print_endpoints() {
   cat <<TXT
 
 Try:
-  $BIN query edge nodes --node tcp://127.0.0.1:26657
-  $BIN query edge validator-set --node tcp://127.0.0.1:26657
+  $BIN query edge nodes --node tcp://127.0.0.1:$(rpc_port 0)
+  $BIN query edge validator-set --node tcp://127.0.0.1:$(rpc_port 0)
   $BIN tx bank send demo \$($BIN keys show node1 -a --keyring-backend test --home $(node_home 1)) 1000uedge --home $(node_home 0) --yes
   scripts/localnet.sh status
 Logs: $LOCALNET_HOME/node<i>/trustedged.log     Stop: scripts/localnet.sh stop
