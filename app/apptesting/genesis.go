@@ -182,7 +182,7 @@ func NewGenesis(tb testing.TB, cfg Config) *Genesis {
 	g.AppState[authtypes.ModuleName] = cdc.MustMarshalJSON(authGen)
 
 	bankGen := banktypes.DefaultGenesisState()
-	bankGen.Balances = banktypes.SanitizeGenesisBalances(balances, a.AccountKeeper.AddressCodec())
+	bankGen.Balances = banktypes.SanitizeGenesisBalances(balances)
 	g.AppState[banktypes.ModuleName] = cdc.MustMarshalJSON(bankGen)
 
 	edgeGen := &edgetypes.GenesisState{Authority: g.Authority.String(), Params: cfg.EdgeParams}
