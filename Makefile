@@ -8,7 +8,7 @@ LDFLAGS := -X github.com/cosmos/cosmos-sdk/version.Name=trustedge \
 	-X github.com/cosmos/cosmos-sdk/version.Version=$(VERSION) \
 	-X github.com/cosmos/cosmos-sdk/version.BuildTags=$(BUILD_TAGS)
 
-.PHONY: build test test-unit test-e2e localnet localnet-stop localnet-status proto-gen lint bench-chain
+.PHONY: build test test-unit test-e2e localnet localnet-stop localnet-status proto-gen lint bench-chain build-bench
 
 build:
 	$(GO) build -tags '$(BUILD_TAGS)' -ldflags '$(LDFLAGS)' -o $(BIN) ./node/cmd/trustedged
@@ -41,3 +41,7 @@ lint:
 
 bench-chain: build
 	scripts/bench.sh chain
+
+# The chain load generator (scripts/bench.sh builds it when needed).
+build-bench:
+	$(GO) build -tags '$(BUILD_TAGS)' -o build/tebench ./node/cmd/tebench

@@ -202,7 +202,20 @@ func blockedAddrs() map[string]bool {
 }
 
 // InitChainer applies the genesis state.
-func (app *App) InitChainer(ctx sdk.Context, req *abci.RequestInitChain) (*abci.ResponseInitChain, error) {
+func (app *App) InitChainer(ctx sdk.Context, req *abci.RequestInitChain) (res *abci.ResponseInitChain, err error) {
+	// Module InitGenesis methods without an error return (x/edge, auth,
+	// bank) report a bad genesis by panicking. Nothing recovers that on the
+	// InitChain path, so the node would die with a goroutine dump; return it
+	// as InitChain's error instead, which CometBFT prints and stops on.
+	defer func() {
+		if r := recover(); r != nil {
+			if e, ok := r.(error); ok {
+				res, err = nil, fmt.Errorf("init genesis: %w", e)
+			} else {
+				res, err = nil, fmt.Errorf("init genesis: %v", r)
+			}
+		}
+	}()
 	var state map[string]json.RawMessage
 	if err := json.Unmarshal(req.AppStateBytes, &state); err != nil {
 		return nil, fmt.Errorf("decoding app state: %w", err)

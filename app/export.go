@@ -9,17 +9,26 @@ import (
 
 	cryptocodec "github.com/cosmos/cosmos-sdk/crypto/codec"
 	servertypes "github.com/cosmos/cosmos-sdk/server/types"
+	sdk "github.com/cosmos/cosmos-sdk/types"
+
+	edgetypes "github.com/trustedge/trustedge/x/edge/types"
 )
 
 // ExportAppStateAndValidators exports the state for a genesis file. With
-// forZeroHeight the export is meant to restart a chain at height 0; TrustEdge
-// keeps no height-bound state (no unbonding queues, no distribution), so the
-// same export serves both cases.
+// forZeroHeight the export is meant to restart a chain at height 0. TrustEdge
+// has no unbonding queues or distribution; its only height-bound state is
+// the edge nodes' join and heartbeat heights, reset by prepForZeroHeight.
 func (app *App) ExportAppStateAndValidators(forZeroHeight bool, _ []string, modulesToExport []string) (servertypes.ExportedApp, error) {
 	ctx := app.NewContextLegacy(true, cmtproto.Header{Height: app.LastBlockHeight()})
 	height := app.LastBlockHeight() + 1
 	if forZeroHeight {
 		height = 0
+		// Adjust a branch of the state: the export must not write to the
+		// app's own (check) state.
+		// ctx, _ = ctx.CacheContext()
+		if err := app.prepForZeroHeight(ctx); err != nil {
+			return servertypes.ExportedApp{}, err
+		}
 	}
 
 	genState, err := app.ModuleManager.ExportGenesisForModules(ctx, app.cdc, modulesToExport)
@@ -59,4 +68,30 @@ func (app *App) ExportAppStateAndValidators(forZeroHeight bool, _ []string, modu
 		Height:          height,
 		ConsensusParams: app.GetConsensusParams(ctx),
 	}, nil
+}
+
+// prepForZeroHeight zeroes the edge nodes' joined and last-heartbeat
+// heights. They are heights of the old chain: kept, a node that last
+// heartbeated at old height H would count as fresh on the new chain until
+// it passed H + heartbeat_timeout_blocks. Zeroed, every node gets a full
+// heartbeat window from the new genesis.
+func (app *App) prepForZeroHeight(ctx sdk.Context) error {
+	var nodes []edgetypes.EdgeNode
+	if err := app.EdgeKeeper.Nodes.Walk(ctx, nil, func(_ sdk.AccAddress, n edgetypes.EdgeNode) (bool, error) {
+		nodes = append(nodes, n)
+		return false, nil
+	}); err != nil {
+		return err
+	}
+	for _, n := range nodes {
+		operator, err := app.EdgeKeeper.AddressCodec().StringToBytes(n.Operator)
+		if err != nil {
+			return err
+		}
+		n.JoinedHeight, n.LastHeartbeatHeight = 0, 0
+		if err := app.EdgeKeeper.Nodes.Set(ctx, operator, n); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -37,13 +37,17 @@ func NewAppOptions(home string) AppOptions {
 // NewMemDB returns an in-memory database.
 func NewMemDB() dbm.DB { return dbm.NewMemDB() }
 
-// NewDiskDB opens a pebble database under dir (the backend trustedged uses)
-// and closes it when the test ends.
+// NewDiskDB opens the pebble database under dir (the backend trustedged
+// uses) and closes it when the test ends, unless the app closed it first.
 func NewDiskDB(tb testing.TB, dir string) dbm.DB {
 	tb.Helper()
 	db, err := dbm.NewDB("application", dbm.PebbleDBBackend, filepath.Join(dir, "data"))
 	require.NoError(tb, err)
-	tb.Cleanup(func() { _ = db.Close() })
+	tb.Cleanup(func() {
+		// BaseApp.Close closes the DB too, and pebble panics on a second close.
+		defer func() { _ = recover() }()
+		_ = db.Close()
+	})
 	return db
 }
 

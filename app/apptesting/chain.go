@@ -28,6 +28,10 @@ type Chain struct {
 	Time time.Time
 	// Genesis is set by Setup and SetupOnDisk.
 	Genesis *Genesis
+	// Dir holds the pebble DB of an on-disk chain ("" in memory).
+	Dir string
+
+	initialHeight int64
 }
 
 // NewChain builds an App on db (memory when nil) without calling InitChain.
@@ -44,18 +48,36 @@ func NewChain(tb testing.TB, db dbm.DB, chainID string) *Chain {
 // DB. No block has run yet: the first NextBlock is height 1.
 func Setup(tb testing.TB, cfg Config) *Chain {
 	tb.Helper()
-	return setup(tb, NewMemDB(), cfg)
+	return setup(tb, NewChain(tb, NewMemDB(), cfg.ChainID), cfg)
+}
+
+// NewDiskChain is NewChain on a pebble DB in a temp dir.
+func NewDiskChain(tb testing.TB, chainID string) *Chain {
+	tb.Helper()
+	dir := tb.TempDir()
+	c := NewChain(tb, NewDiskDB(tb, dir), chainID)
+	c.Dir = dir
+	return c
 }
 
 // SetupOnDisk is Setup on a pebble DB in a temp dir.
 func SetupOnDisk(tb testing.TB, cfg Config) *Chain {
 	tb.Helper()
-	return setup(tb, NewDiskDB(tb, tb.TempDir()), cfg)
+	return setup(tb, NewDiskChain(tb, cfg.ChainID), cfg)
 }
 
-func setup(tb testing.TB, db dbm.DB, cfg Config) *Chain {
+// Restart closes the app of an on-disk chain and builds a new one on the
+// same DB and home, as a node restart does.
+func (c *Chain) Restart() {
+	c.TB.Helper()
+	require.NotEmpty(c.TB, c.Dir, "Restart needs an on-disk chain")
+	require.NoError(c.TB, c.App.Close())
+	c.DB = NewDiskDB(c.TB, c.Dir)
+	c.App = NewApp(c.TB, c.DB, c.ChainID, c.Home)
+}
+
+func setup(tb testing.TB, c *Chain, cfg Config) *Chain {
 	g := NewGenesis(tb, cfg)
-	c := NewChain(tb, db, cfg.ChainID)
 	c.Genesis = g
 	_, err := c.InitChain(g.InitChainRequest(tb))
 	require.NoError(tb, err, "InitChain")
@@ -71,6 +93,7 @@ func (c *Chain) InitChain(req *abci.RequestInitChain) (*abci.ResponseInitChain, 
 		req.Time = DefaultConfig().GenesisTime
 	}
 	c.Time = req.Time
+	c.initialHeight = req.InitialHeight
 	return c.App.InitChain(req)
 }
 
@@ -83,13 +106,7 @@ func (c *Chain) NextHeight() int64 {
 	if h := c.App.LastBlockHeight(); h > 0 {
 		return h + 1
 	}
-	return max(c.initialHeight(), 1)
-}
-
-func (c *Chain) initialHeight() int64 {
-	// The check state's header carries InitChain's initial height until
-	// the first commit.
-	return c.App.NewContext(true).BlockHeight()
+	return max(c.initialHeight, 1)
 }
 
 // FinalizeBlock runs the next block with txs, without committing it.

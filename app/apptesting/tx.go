@@ -21,7 +21,9 @@ const (
 )
 
 // DefaultFee is the fee DefaultTxParams pays.
-func DefaultFee() sdk.Coins { return sdk.NewCoins(sdk.NewCoin(app.FeeDenom, sdkmath.NewInt(DefaultFeeAmt))) }
+func DefaultFee() sdk.Coins {
+	return sdk.NewCoins(sdk.NewCoin(app.FeeDenom, sdkmath.NewInt(DefaultFeeAmt)))
+}
 
 // TxParams are the non-message parts of a tx.
 type TxParams struct {

@@ -240,7 +240,13 @@ func (f *Fixture) TypedEvents(tb testing.TB) []proto.Message {
 // StoreSnapshot copies every key/value of the module store.
 func (f *Fixture) StoreSnapshot(tb testing.TB) map[string]string {
 	tb.Helper()
-	it := f.Ctx.KVStore(f.StoreKey).Iterator(nil, nil)
+	return Snapshot(f.Ctx, f.StoreKey)
+}
+
+// Snapshot copies every key/value of the store under key, as seen by ctx
+// (which may be a cache context).
+func Snapshot(ctx sdk.Context, key storetypes.StoreKey) map[string]string {
+	it := ctx.KVStore(key).Iterator(nil, nil)
 	defer it.Close()
 	out := map[string]string{}
 	for ; it.Valid(); it.Next() {

@@ -31,6 +31,8 @@ var (
 	_ gogoprotoany.UnpackInterfacesMessage = (*EdgeNode)(nil)
 	_ gogoprotoany.UnpackInterfacesMessage = (*MsgRegisterNode)(nil)
 	_ gogoprotoany.UnpackInterfacesMessage = (*GenesisState)(nil)
+	_ gogoprotoany.UnpackInterfacesMessage = (*QueryNodeResponse)(nil)
+	_ gogoprotoany.UnpackInterfacesMessage = (*QueryNodesResponse)(nil)
 )
 
 // UnpackInterfaces lets the codec resolve the consensus key Any.
@@ -48,6 +50,21 @@ func (m MsgRegisterNode) UnpackInterfaces(unpacker gogoprotoany.AnyUnpacker) err
 // UnpackInterfaces resolves the consensus keys of every genesis node.
 func (g GenesisState) UnpackInterfaces(unpacker gogoprotoany.AnyUnpacker) error {
 	for _, n := range g.Nodes {
+		if err := n.UnpackInterfaces(unpacker); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// UnpackInterfaces resolves the node's key in a gRPC client's reply.
+func (r QueryNodeResponse) UnpackInterfaces(unpacker gogoprotoany.AnyUnpacker) error {
+	return r.Node.UnpackInterfaces(unpacker)
+}
+
+// UnpackInterfaces resolves every node's key in a gRPC client's reply.
+func (r QueryNodesResponse) UnpackInterfaces(unpacker gogoprotoany.AnyUnpacker) error {
+	for _, n := range r.Nodes {
 		if err := n.UnpackInterfaces(unpacker); err != nil {
 			return err
 		}

@@ -6,7 +6,10 @@ import (
 	"fmt"
 
 	pvm "github.com/cometbft/cometbft/privval"
+	"github.com/cosmos/gogoproto/proto"
 	"github.com/spf13/cobra"
+
+	"cosmossdk.io/core/address"
 
 	"github.com/cosmos/cosmos-sdk/client"
 	"github.com/cosmos/cosmos-sdk/client/flags"
@@ -49,6 +52,9 @@ func genesisCommand(tempApp *app.App) *cobra.Command {
 		genutilcli.AddGenesisAccountCmd(app.DefaultNodeHome, tempApp.AccountKeeper.AddressCodec()),
 		addEdgeNodeCmd(),
 		setAuthorityCmd(),
+	)
+	cmd.AddCommand(genesisAccessCommands()...)
+	cmd.AddCommand(
 		genutilcli.ValidateGenesisCmd(tempApp.BasicModuleManager),
 	)
 	return cmd
@@ -71,9 +77,10 @@ func resolveAddress(cmd *cobra.Command, clientCtx client.Context, arg string) (s
 	return rec.GetAddress()
 }
 
-// updateEdgeGenesis reads genesis.json, lets fn change the x/edge state,
-// validates it and writes the file back.
-func updateEdgeGenesis(cmd *cobra.Command, fn func(*edgetypes.GenesisState) error) error {
+// updateModuleGenesis reads genesis.json, decodes one module's state into
+// gs (or keeps gs as the default when the module is absent), lets fn change
+// it, validates it and writes the file back.
+func updateModuleGenesis(cmd *cobra.Command, module string, gs genesisState, fn func() error) error {
 	clientCtx := client.GetClientContextFromCmd(cmd)
 	cfg := server.GetServerContextFromCmd(cmd).Config
 	cfg.SetRoot(clientCtx.HomeDir)
@@ -83,27 +90,36 @@ func updateEdgeGenesis(cmd *cobra.Command, fn func(*edgetypes.GenesisState) erro
 	if err != nil {
 		return fmt.Errorf("reading %s: %w", genFile, err)
 	}
-	var gs edgetypes.GenesisState
-	if raw, ok := appState[edgetypes.ModuleName]; ok {
-		if err := clientCtx.Codec.UnmarshalJSON(raw, &gs); err != nil {
-			return fmt.Errorf("decoding edge genesis: %w", err)
+	if raw, ok := appState[module]; ok {
+		if err := clientCtx.Codec.UnmarshalJSON(raw, gs); err != nil {
+			return fmt.Errorf("decoding %s genesis: %w", module, err)
 		}
-	} else {
-		gs = *edgetypes.DefaultGenesis()
 	}
-	if err := fn(&gs); err != nil {
+	if err := fn(); err != nil {
 		return err
 	}
 	if err := gs.Validate(accAddressCodec); err != nil {
 		return err
 	}
-	if appState[edgetypes.ModuleName], err = clientCtx.Codec.MarshalJSON(&gs); err != nil {
+	if appState[module], err = clientCtx.Codec.MarshalJSON(gs); err != nil {
 		return err
 	}
 	if appGenesis.AppState, err = json.MarshalIndent(appState, "", "  "); err != nil {
 		return err
 	}
 	return genutil.ExportGenesisFile(appGenesis, genFile)
+}
+
+// genesisState is a module genesis message with a Validate method.
+type genesisState interface {
+	proto.Message
+	Validate(address.Codec) error
+}
+
+// updateEdgeGenesis edits the x/edge genesis.
+func updateEdgeGenesis(cmd *cobra.Command, fn func(*edgetypes.GenesisState) error) error {
+	gs := edgetypes.DefaultGenesis()
+	return updateModuleGenesis(cmd, edgetypes.ModuleName, gs, func() error { return fn(gs) })
 }
 
 func addEdgeNodeCmd() *cobra.Command {

@@ -1,0 +1,353 @@
+package keeper
+
+import (
+	"context"
+
+	"cosmossdk.io/collections"
+	errorsmod "cosmossdk.io/errors"
+
+	sdk "github.com/cosmos/cosmos-sdk/types"
+
+	"github.com/trustedge/trustedge/x/access/types"
+)
+
+type msgServer struct {
+	Keeper
+}
+
+var _ types.MsgServer = msgServer{}
+
+// NewMsgServerImpl returns the x/access Msg service.
+func NewMsgServerImpl(k Keeper) types.MsgServer { return msgServer{Keeper: k} }
+
+func (k msgServer) signerAddr(signer string) (sdk.AccAddress, error) {
+	bz, err := k.addressCodec.StringToBytes(signer)
+	if err != nil {
+		return nil, errorsmod.Wrapf(types.ErrInvalidAddress, "signer %q: %v", signer, err)
+	}
+	return bz, nil
+}
+
+func (k msgServer) CreateRole(ctx context.Context, msg *types.MsgCreateRole) (*types.MsgCreateRoleResponse, error) {
+	signer, err := k.signerAddr(msg.Sender)
+	if err != nil {
+		return nil, err
+	}
+	ok, err := k.isAuthority(ctx, msg.Sender)
+	if err == nil && !ok {
+		ok, err = k.isAnyNamespaceAdmin(ctx, signer)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		return nil, errorsmod.Wrapf(types.ErrUnauthorized, "%s: only the authority or a namespace admin creates roles", msg.Sender)
+	}
+	if err := types.ValidateRoleName(msg.Name); err != nil {
+		return nil, err
+	}
+	actions, err := types.NormalizeActions(msg.Actions)
+	if err != nil {
+		return nil, err
+	}
+	if len(actions) == 0 {
+		return nil, errorsmod.Wrap(types.ErrInvalidRole, "a role needs at least one action")
+	}
+	if has, err := k.Roles.Has(ctx, msg.Name); err != nil {
+		return nil, err
+	} else if has {
+		return nil, errorsmod.Wrapf(types.ErrRoleExists, "%q", msg.Name)
+	}
+	role := types.Role{Name: msg.Name, Actions: actions, Creator: msg.Sender}
+	if err := k.Roles.Set(ctx, msg.Name, role); err != nil {
+		return nil, err
+	}
+	return &types.MsgCreateRoleResponse{}, sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventRoleCreated{Role: role})
+}
+
+// canManageRole: the authority or the role's creator.
+func (k msgServer) canManageRole(ctx context.Context, role types.Role, signer string) error {
+	if ok, err := k.isAuthority(ctx, signer); err != nil || ok {
+		return err
+	}
+	if role.Creator == signer {
+		return nil
+	}
+	return errorsmod.Wrapf(types.ErrUnauthorized, "%s: only the authority or the creator manages role %q", signer, role.Name)
+}
+
+func (k msgServer) getRole(ctx context.Context, name string) (types.Role, error) {
+	role, err := k.Roles.Get(ctx, name)
+	if isNotFound(err) {
+		return role, errorsmod.Wrapf(types.ErrRoleNotFound, "%q", name)
+	}
+	return role, err
+}
+
+func (k msgServer) DeleteRole(ctx context.Context, msg *types.MsgDeleteRole) (*types.MsgDeleteRoleResponse, error) {
+	if _, err := k.signerAddr(msg.Sender); err != nil {
+		return nil, err
+	}
+	role, err := k.getRole(ctx, msg.Name)
+	if err != nil {
+		return nil, err
+	}
+	if err := k.canManageRole(ctx, role, msg.Sender); err != nil {
+		return nil, err
+	}
+	it, err := k.Grants.Indexes.BySubject.MatchExact(ctx, types.RoleSubject(msg.Name))
+	if err != nil {
+		return nil, err
+	}
+	inUse := it.Valid()
+	it.Close()
+	if inUse {
+		return nil, errorsmod.Wrapf(types.ErrRoleInUse, "%q: revoke its grants first", msg.Name)
+	}
+	var members []string
+	if err := k.RoleMembers.Walk(ctx, collections.NewPrefixedPairRange[string, string](msg.Name),
+		func(key collections.Pair[string, string]) (bool, error) {
+			members = append(members, key.K2())
+			return false, nil
+		}); err != nil {
+		return nil, err
+	}
+	for _, m := range members {
+		if err := k.removeMember(ctx, msg.Name, m); err != nil {
+			return nil, err
+		}
+	}
+	if err := k.Roles.Remove(ctx, msg.Name); err != nil {
+		return nil, err
+	}
+	return &types.MsgDeleteRoleResponse{}, sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventRoleDeleted{
+		Name: msg.Name, By: msg.Sender,
+	})
+}
+
+func (k msgServer) AddRoleMember(ctx context.Context, msg *types.MsgAddRoleMember) (*types.MsgAddRoleMemberResponse, error) {
+	if _, err := k.signerAddr(msg.Sender); err != nil {
+		return nil, err
+	}
+	role, err := k.getRole(ctx, msg.Role)
+	if err != nil {
+		return nil, err
+	}
+	if err := k.canManageRole(ctx, role, msg.Sender); err != nil {
+		return nil, err
+	}
+	member, err := types.NormalizeMember(k.addressCodec, msg.Member)
+	if err != nil {
+		return nil, err
+	}
+	if has, err := k.RoleMembers.Has(ctx, collections.Join(msg.Role, member)); err != nil {
+		return nil, err
+	} else if has {
+		return nil, errorsmod.Wrapf(types.ErrAlreadyMember, "%s in %q", member, msg.Role)
+	}
+	if err := k.addMember(ctx, msg.Role, member); err != nil {
+		return nil, err
+	}
+	return &types.MsgAddRoleMemberResponse{}, sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventRoleMemberAdded{
+		Role: msg.Role, Member: member, By: msg.Sender,
+	})
+}
+
+func (k msgServer) RemoveRoleMember(ctx context.Context, msg *types.MsgRemoveRoleMember) (*types.MsgRemoveRoleMemberResponse, error) {
+	if _, err := k.signerAddr(msg.Sender); err != nil {
+		return nil, err
+	}
+	role, err := k.getRole(ctx, msg.Role)
+	if err != nil {
+		return nil, err
+	}
+	if err := k.canManageRole(ctx, role, msg.Sender); err != nil {
+		return nil, err
+	}
+	member, err := types.NormalizeMember(k.addressCodec, msg.Member)
+	if err != nil {
+		return nil, err
+	}
+	if has, err := k.RoleMembers.Has(ctx, collections.Join(msg.Role, member)); err != nil {
+		return nil, err
+	} else if !has {
+		return nil, errorsmod.Wrapf(types.ErrNotMember, "%s in %q", member, msg.Role)
+	}
+	if err := k.removeMember(ctx, msg.Role, member); err != nil {
+		return nil, err
+	}
+	return &types.MsgRemoveRoleMemberResponse{}, sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventRoleMemberRemoved{
+		Role: msg.Role, Member: member, By: msg.Sender,
+	})
+}
+
+func (k Keeper) addMember(ctx context.Context, role, member string) error {
+	if err := k.RoleMembers.Set(ctx, collections.Join(role, member)); err != nil {
+		return err
+	}
+	return k.MemberRoles.Set(ctx, collections.Join(member, role))
+}
+
+func (k Keeper) removeMember(ctx context.Context, role, member string) error {
+	if err := k.RoleMembers.Remove(ctx, collections.Join(role, member)); err != nil {
+		return err
+	}
+	return k.MemberRoles.Remove(ctx, collections.Join(member, role))
+}
+
+func (k msgServer) Grant(ctx context.Context, msg *types.MsgGrant) (*types.MsgGrantResponse, error) {
+	if _, err := k.signerAddr(msg.Granter); err != nil {
+		return nil, err
+	}
+	if err := types.ValidatePattern(msg.Resource); err != nil {
+		return nil, err
+	}
+	ns := types.Namespace(msg.Resource)
+	if ok, err := k.canManageNamespace(ctx, ns, msg.Granter); err != nil {
+		return nil, err
+	} else if !ok {
+		return nil, errorsmod.Wrapf(types.ErrUnauthorized, "%s: only the authority or an admin of namespace %q grants on %s", msg.Granter, ns, msg.Resource)
+	}
+	subject, err := types.NormalizeSubject(k.addressCodec, msg.Subject)
+	if err != nil {
+		return nil, err
+	}
+	actions, err := types.NormalizeActions(msg.Actions)
+	if err != nil {
+		return nil, err
+	}
+	if role, isRole := types.IsRoleSubject(subject); isRole {
+		if _, err := k.getRole(ctx, role); err != nil {
+			return nil, err
+		}
+	} else if len(actions) == 0 {
+		return nil, errorsmod.Wrap(types.ErrInvalidAction, "a grant to an account or device needs at least one action")
+	}
+	sdkCtx := sdk.UnwrapSDKContext(ctx)
+	if msg.ExpiresAt != nil && !msg.ExpiresAt.After(sdkCtx.BlockTime()) {
+		return nil, errorsmod.Wrapf(types.ErrInvalidExpiry, "%s is not after block time %s", msg.ExpiresAt.UTC(), sdkCtx.BlockTime().UTC())
+	}
+	if err := k.checkSubjectGrants(ctx, subject, msg.Resource, actions); err != nil {
+		return nil, err
+	}
+
+	id, err := k.NextGrantID.Next(ctx)
+	if err != nil {
+		return nil, err
+	}
+	grant := types.Grant{
+		Id: id, Subject: subject, Resource: msg.Resource, Actions: actions,
+		ExpiresAt: msg.ExpiresAt, Granter: msg.Granter, CreatedHeight: sdkCtx.BlockHeight(),
+	}
+	if err := k.setGrant(ctx, grant); err != nil {
+		return nil, err
+	}
+	return &types.MsgGrantResponse{GrantId: id}, sdkCtx.EventManager().EmitTypedEvent(&types.EventGranted{Grant: grant})
+}
+
+// checkSubjectGrants enforces MaxGrantsPerSubject and refuses an exact
+// duplicate (same subject, resource and actions), which would only add cost.
+func (k msgServer) checkSubjectGrants(ctx context.Context, subject, resource string, actions []string) error {
+	count := 0
+	var dup uint64
+	if err := k.walkSubjectGrants(ctx, subject, func(g types.Grant) {
+		count++
+		if g.Resource == resource && equalStrings(g.Actions, actions) {
+			dup = g.Id
+		}
+	}); err != nil {
+		return err
+	}
+	if dup != 0 {
+		return errorsmod.Wrapf(types.ErrDuplicateGrant, "grant %d already gives %s %v on %s", dup, subject, actions, resource)
+	}
+	if count >= types.MaxGrantsPerSubject {
+		return errorsmod.Wrapf(types.ErrTooManyGrants, "%s has %d (max %d): use a role or a wildcard", subject, count, types.MaxGrantsPerSubject)
+	}
+	return nil
+}
+
+func equalStrings(a, b []string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// setGrant writes a grant and, if it expires, its expiry-queue entry.
+func (k Keeper) setGrant(ctx context.Context, g types.Grant) error {
+	if err := k.Grants.Set(ctx, g.Id, g); err != nil {
+		return err
+	}
+	if g.ExpiresAt != nil {
+		return k.ExpiryQueue.Set(ctx, collections.Join(*g.ExpiresAt, g.Id))
+	}
+	return nil
+}
+
+// removeGrant deletes a grant and its expiry-queue entry.
+func (k Keeper) removeGrant(ctx context.Context, g types.Grant) error {
+	if err := k.Grants.Remove(ctx, g.Id); err != nil {
+		return err
+	}
+	if g.ExpiresAt != nil {
+		return k.ExpiryQueue.Remove(ctx, collections.Join(*g.ExpiresAt, g.Id))
+	}
+	return nil
+}
+
+func (k msgServer) Revoke(ctx context.Context, msg *types.MsgRevoke) (*types.MsgRevokeResponse, error) {
+	if _, err := k.signerAddr(msg.Sender); err != nil {
+		return nil, err
+	}
+	g, err := k.Grants.Get(ctx, msg.GrantId)
+	if isNotFound(err) {
+		return nil, errorsmod.Wrapf(types.ErrGrantNotFound, "%d", msg.GrantId)
+	} else if err != nil {
+		return nil, err
+	}
+	ns := types.Namespace(g.Resource)
+	if ok, err := k.canManageNamespace(ctx, ns, msg.Sender); err != nil {
+		return nil, err
+	} else if !ok {
+		return nil, errorsmod.Wrapf(types.ErrUnauthorized, "%s: only the authority or an admin of namespace %q revokes grant %d", msg.Sender, ns, msg.GrantId)
+	}
+	if err := k.removeGrant(ctx, g); err != nil {
+		return nil, err
+	}
+	return &types.MsgRevokeResponse{}, sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventRevoked{
+		GrantId: g.Id, Subject: g.Subject, Resource: g.Resource, By: msg.Sender,
+	})
+}
+
+func (k msgServer) SetNamespaceAdmin(ctx context.Context, msg *types.MsgSetNamespaceAdmin) (*types.MsgSetNamespaceAdminResponse, error) {
+	if ok, err := k.isAuthority(ctx, msg.Authority); err != nil {
+		return nil, errorsmod.Wrapf(types.ErrInvalidAddress, "%v", err)
+	} else if !ok {
+		return nil, errorsmod.Wrapf(types.ErrUnauthorized, "%s: only the authority sets namespace admins", msg.Authority)
+	}
+	if err := types.ValidateNamespace(msg.Namespace); err != nil {
+		return nil, err
+	}
+	admin, err := k.addressCodec.StringToBytes(msg.Admin)
+	if err != nil {
+		return nil, errorsmod.Wrapf(types.ErrInvalidAddress, "admin %q: %v", msg.Admin, err)
+	}
+	key := collections.Join(msg.Namespace, sdk.AccAddress(admin))
+	if msg.Enabled {
+		err = k.NamespaceAdmins.Set(ctx, key)
+	} else {
+		err = k.NamespaceAdmins.Remove(ctx, key)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &types.MsgSetNamespaceAdminResponse{}, sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventNamespaceAdminSet{
+		Namespace: msg.Namespace, Admin: msg.Admin, Enabled: msg.Enabled, By: msg.Authority,
+	})
+}

@@ -1,0 +1,54 @@
+package keeper
+
+import (
+	"context"
+
+	"cosmossdk.io/collections"
+	errorsmod "cosmossdk.io/errors"
+
+	sdk "github.com/cosmos/cosmos-sdk/types"
+
+	"github.com/trustedge/trustedge/x/device/types"
+)
+
+// RotateDeviceKey needs two signatures: the owner's on the tx (checked by
+// the ante handler) and the current device key's on RotationSignBytes. The
+// sign bytes name the chain, the device and the key version being retired,
+// so an approval cannot be replayed on another chain, device or rotation.
+// A suspended device may rotate (suspension for a suspected key leak is
+// lifted after a rotation); a revoked one may not.
+func (k msgServer) RotateDeviceKey(ctx context.Context, msg *types.MsgRotateDeviceKey) (*types.MsgRotateDeviceKeyResponse, error) {
+	newKey, err := types.NewPubKey(msg.NewKeyType, msg.NewPubkey)
+	if err != nil {
+		return nil, err
+	}
+	d, err := k.ownedDevice(ctx, msg.Owner, msg.DeviceId)
+	if err != nil {
+		return nil, err
+	}
+	if newKey.Equal(d.Pubkey) {
+		return nil, errorsmod.Wrapf(types.ErrUnchanged, "new key of device %q is its current key", d.Id)
+	}
+	sdkCtx := sdk.UnwrapSDKContext(ctx)
+	signBytes := types.RotationSignBytes(sdkCtx.ChainID(), d.Id, d.KeyVersion, newKey)
+	if !d.Pubkey.VerifySignature(signBytes, msg.OldKeySignature) {
+		return nil, errorsmod.Wrapf(types.ErrInvalidSignature,
+			"old_key_signature does not verify with key version %d of device %q on chain %q", d.KeyVersion, d.Id, sdkCtx.ChainID())
+	}
+
+	height := sdkCtx.BlockHeight()
+	retired := types.KeyRecord{Pubkey: d.Pubkey, ValidFromHeight: d.KeySinceHeight, ValidUntilHeight: height}
+	if err := k.KeyHistory.Set(ctx, collections.Join(d.Id, d.KeyVersion), retired); err != nil {
+		return nil, err
+	}
+	old := d.KeyVersion
+	d.Pubkey = newKey
+	d.KeyVersion++
+	d.KeySinceHeight = height
+	if err := k.Devices.Set(ctx, d.Id, d); err != nil {
+		return nil, err
+	}
+	return &types.MsgRotateDeviceKeyResponse{NewKeyVersion: d.KeyVersion}, sdkCtx.EventManager().EmitTypedEvent(&types.EventDeviceKeyRotated{
+		DeviceId: d.Id, Owner: d.Owner, OldKeyVersion: old, NewKeyVersion: d.KeyVersion, NewKeyType: newKey.Type, Height: height,
+	})
+}

@@ -1,0 +1,78 @@
+package keeper
+
+import (
+	"context"
+
+	errorsmod "cosmossdk.io/errors"
+
+	sdk "github.com/cosmos/cosmos-sdk/types"
+
+	"github.com/trustedge/trustedge/x/device/types"
+)
+
+// Status changes may be made by the owner, the consortium authority, or an
+// account allowed "admin" on "device/<id>" (e.g. an operations team).
+//
+//	ACTIVE --suspend--> SUSPENDED --resume--> ACTIVE
+//	ACTIVE | SUSPENDED --revoke--> REVOKED (final)
+
+func (k msgServer) SuspendDevice(ctx context.Context, msg *types.MsgSuspendDevice) (*types.MsgSuspendDeviceResponse, error) {
+	if err := k.setStatus(ctx, msg.Signer, msg.DeviceId, msg.Reason, types.DEVICE_STATUS_SUSPENDED, types.DEVICE_STATUS_ACTIVE); err != nil {
+		return nil, err
+	}
+	return &types.MsgSuspendDeviceResponse{}, nil
+}
+
+func (k msgServer) ResumeDevice(ctx context.Context, msg *types.MsgResumeDevice) (*types.MsgResumeDeviceResponse, error) {
+	if err := k.setStatus(ctx, msg.Signer, msg.DeviceId, msg.Reason, types.DEVICE_STATUS_ACTIVE, types.DEVICE_STATUS_SUSPENDED); err != nil {
+		return nil, err
+	}
+	return &types.MsgResumeDeviceResponse{}, nil
+}
+
+func (k msgServer) RevokeDevice(ctx context.Context, msg *types.MsgRevokeDevice) (*types.MsgRevokeDeviceResponse, error) {
+	if err := k.setStatus(ctx, msg.Signer, msg.DeviceId, msg.Reason, types.DEVICE_STATUS_REVOKED, types.DEVICE_STATUS_ACTIVE, types.DEVICE_STATUS_SUSPENDED); err != nil {
+		return nil, err
+	}
+	return &types.MsgRevokeDeviceResponse{}, nil
+}
+
+// setStatus moves a device to status `to` if its current status is one of
+// `from`. A revoked device always fails with ErrDeviceRevoked.
+func (k msgServer) setStatus(ctx context.Context, signer, id, reason string, to types.DeviceStatus, from ...types.DeviceStatus) error {
+	signerBz, signerStr, err := k.decodeAddress("signer", signer)
+	if err != nil {
+		return err
+	}
+	if err := types.ValidateDeviceID(id); err != nil {
+		return err
+	}
+	if err := types.ValidateReason(reason); err != nil {
+		return err
+	}
+	d, err := k.GetDevice(ctx, id)
+	if err != nil {
+		return err
+	}
+	if err := k.requireAdmin(ctx, d, signerBz, signerStr); err != nil {
+		return err
+	}
+	if d.Status == types.DEVICE_STATUS_REVOKED {
+		return errorsmod.Wrapf(types.ErrDeviceRevoked, "%q", id)
+	}
+	allowed := false
+	for _, s := range from {
+		allowed = allowed || d.Status == s
+	}
+	if !allowed {
+		return errorsmod.Wrapf(types.ErrInvalidTransition, "device %q is %s, cannot become %s", id, d.Status, to)
+	}
+	old := d.Status
+	d.Status = to
+	if err := k.Devices.Set(ctx, d.Id, d); err != nil {
+		return err
+	}
+	return sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventDeviceStatusChanged{
+		DeviceId: d.Id, Signer: signerStr, OldStatus: old, NewStatus: to, Reason: reason,
+	})
+}
