@@ -29,7 +29,13 @@ func (k Keeper) EndBlocker(ctx context.Context) error {
 	}
 	for _, key := range due {
 		g, err := k.Grants.Get(ctx, key.K2())
-		if err != nil {
+		if isNotFound(err) {
+			// A queue entry without its grant must not halt the chain: drop it.
+			if err := k.ExpiryQueue.Remove(ctx, key); err != nil {
+				return err
+			}
+			continue
+		} else if err != nil {
 			return err
 		}
 		if err := k.removeGrant(ctx, g); err != nil {

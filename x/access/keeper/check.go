@@ -4,8 +4,8 @@ import (
 	"context"
 	"time"
 
-	errorsmod "cosmossdk.io/errors"
 	"cosmossdk.io/collections"
+	errorsmod "cosmossdk.io/errors"
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
@@ -34,9 +34,23 @@ func (k Keeper) Check(ctx context.Context, subject, action, resource string) (ty
 	}
 	now := sdk.UnwrapSDKContext(ctx).BlockTime()
 
+	// A grant to a role without actions gives the role's actions, also when
+	// the role itself is the subject checked (as the Check query allows).
+	var roleActions []string
+	if role, isRole := types.IsRoleSubject(subject); isRole {
+		r, err := k.Roles.Get(ctx, role)
+		if err != nil && !isNotFound(err) {
+			return types.Decision{}, err
+		}
+		roleActions = r.Actions
+	}
 	var best candidate
 	if err := k.walkSubjectGrants(ctx, subject, func(g types.Grant) {
-		if live(g, now) && types.Matches(g.Resource, resource) && types.Allows(g.Actions, action) {
+		actions := g.Actions
+		if len(actions) == 0 {
+			actions = roleActions
+		}
+		if live(g, now) && types.Matches(g.Resource, resource) && types.Allows(actions, action) {
 			best = best.better(candidate{grant: g, ok: true})
 		}
 	}); err != nil {
@@ -94,7 +108,11 @@ func (k Keeper) HasLiveGrant(ctx context.Context, addr sdk.AccAddress) (bool, er
 	now := sdk.UnwrapSDKContext(ctx).BlockTime()
 	subject := types.AccountSubject(bech)
 	found := false
-	if err := k.walkSubjectGrants(ctx, subject, func(g types.Grant) { found = found || live(g, now) }); err != nil || found {
+	hasLive := func(g types.Grant) bool {
+		found = live(g, now)
+		return found
+	}
+	if err := k.walkSubjectGrantsUntil(ctx, subject, hasLive); err != nil || found {
 		return found, err
 	}
 	roles, err := k.rolesOf(ctx, subject)
@@ -102,7 +120,7 @@ func (k Keeper) HasLiveGrant(ctx context.Context, addr sdk.AccAddress) (bool, er
 		return false, err
 	}
 	for _, role := range roles {
-		if err := k.walkSubjectGrants(ctx, types.RoleSubject(role), func(g types.Grant) { found = found || live(g, now) }); err != nil || found {
+		if err := k.walkSubjectGrantsUntil(ctx, types.RoleSubject(role), hasLive); err != nil || found {
 			return found, err
 		}
 	}
@@ -111,6 +129,11 @@ func (k Keeper) HasLiveGrant(ctx context.Context, addr sdk.AccAddress) (bool, er
 
 // walkSubjectGrants calls fn for each grant whose subject is exactly subject.
 func (k Keeper) walkSubjectGrants(ctx context.Context, subject string, fn func(types.Grant)) error {
+	return k.walkSubjectGrantsUntil(ctx, subject, func(g types.Grant) bool { fn(g); return false })
+}
+
+// walkSubjectGrantsUntil is walkSubjectGrants that stops when fn returns true.
+func (k Keeper) walkSubjectGrantsUntil(ctx context.Context, subject string, fn func(types.Grant) bool) error {
 	it, err := k.Grants.Indexes.BySubject.MatchExact(ctx, subject)
 	if err != nil {
 		return err
@@ -125,7 +148,9 @@ func (k Keeper) walkSubjectGrants(ctx context.Context, subject string, fn func(t
 		if err != nil {
 			return err
 		}
-		fn(g)
+		if fn(g) {
+			return nil
+		}
 	}
 	return nil
 }

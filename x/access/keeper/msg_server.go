@@ -70,7 +70,12 @@ func (k msgServer) canManageRole(ctx context.Context, role types.Role, signer st
 	if ok, err := k.isAuthority(ctx, signer); err != nil || ok {
 		return err
 	}
-	if role.Creator == signer {
+	// Compare addresses, not spellings: bech32 is case-insensitive.
+	creator, err := k.addressCodec.StringToBytes(role.Creator)
+	if err != nil {
+		return err
+	}
+	if addr, err := k.addressCodec.StringToBytes(signer); err == nil && sdk.AccAddress(addr).Equals(sdk.AccAddress(creator)) {
 		return nil
 	}
 	return errorsmod.Wrapf(types.ErrUnauthorized, "%s: only the authority or the creator manages role %q", signer, role.Name)
@@ -144,6 +149,11 @@ func (k msgServer) AddRoleMember(ctx context.Context, msg *types.MsgAddRoleMembe
 		return nil, err
 	} else if has {
 		return nil, errorsmod.Wrapf(types.ErrAlreadyMember, "%s in %q", member, msg.Role)
+	}
+	if roles, err := k.rolesOf(ctx, member); err != nil {
+		return nil, err
+	} else if len(roles) >= types.MaxRolesPerMember {
+		return nil, errorsmod.Wrapf(types.ErrTooManyRoles, "%s is in %d roles (max %d)", member, len(roles), types.MaxRolesPerMember)
 	}
 	if err := k.addMember(ctx, msg.Role, member); err != nil {
 		return nil, err

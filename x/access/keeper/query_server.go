@@ -92,7 +92,7 @@ func (q queryServer) Grantees(ctx context.Context, req *types.QueryGranteesReque
 	}
 	total := uint64(len(all))
 	start := min(offset, total)
-	end := min(start+limit, total)
+	end := start + min(limit, total-start) // start+limit could overflow
 	return &types.QueryGranteesResponse{Grants: all[start:end], Pagination: &query.PageResponse{Total: total}}, nil
 }
 
@@ -126,7 +126,9 @@ func (q queryServer) RoleMembers(ctx context.Context, req *types.QueryRoleMember
 		return nil, status.Error(codes.InvalidArgument, "empty request")
 	}
 	members, page, err := query.CollectionPaginate(ctx, q.k.RoleMembers, req.Pagination,
-		func(key collections.Pair[string, string], _ collections.NoValue) (string, error) { return key.K2(), nil },
+		func(key collections.Pair[string, string], _ collections.NoValue) (string, error) {
+			return key.K2(), nil
+		},
 		query.WithCollectionPaginationPairPrefix[string, string](req.Role))
 	if err != nil {
 		return nil, status.Error(codes.InvalidArgument, err.Error())

@@ -1,6 +1,8 @@
 package types
 
 import (
+	"slices"
+
 	"cosmossdk.io/core/address"
 	errorsmod "cosmossdk.io/errors"
 )
@@ -22,6 +24,7 @@ func (g GenesisState) Validate(ac address.Codec) error {
 		roles[r.Name] = struct{}{}
 	}
 	members := make(map[[2]string]struct{}, len(g.RoleMembers))
+	rolesPerMember := make(map[string]int)
 	for _, m := range g.RoleMembers {
 		if _, ok := roles[m.Role]; !ok {
 			return errorsmod.Wrapf(ErrInvalidGenesis, "member %q of unknown role %q", m.Member, m.Role)
@@ -38,6 +41,9 @@ func (g GenesisState) Validate(ac address.Codec) error {
 			return errorsmod.Wrapf(ErrInvalidGenesis, "duplicate member %q of role %q", m.Member, m.Role)
 		}
 		members[key] = struct{}{}
+		if rolesPerMember[m.Member]++; rolesPerMember[m.Member] > MaxRolesPerMember {
+			return errorsmod.Wrapf(ErrInvalidGenesis, "member %q is in more than %d roles", m.Member, MaxRolesPerMember)
+		}
 	}
 	admins := make(map[[2]string]struct{}, len(g.NamespaceAdmins))
 	for _, a := range g.NamespaceAdmins {
@@ -93,7 +99,7 @@ func (r Role) Validate(ac address.Codec) error {
 	if err != nil {
 		return err
 	}
-	if len(norm) != len(r.Actions) {
+	if !slices.Equal(norm, r.Actions) {
 		return errorsmod.Wrap(ErrInvalidRole, "actions must be sorted and unique")
 	}
 	if _, err := ac.StringToBytes(r.Creator); err != nil {
@@ -118,7 +124,7 @@ func (g Grant) Validate(ac address.Codec) error {
 	if err != nil {
 		return err
 	}
-	if len(norm) != len(g.Actions) {
+	if !slices.Equal(norm, g.Actions) {
 		return errorsmod.Wrap(ErrInvalidAction, "actions must be sorted and unique")
 	}
 	if _, isRole := IsRoleSubject(g.Subject); len(g.Actions) == 0 && !isRole {

@@ -40,6 +40,8 @@ const (
 	MaxExpiredPrunedPerBlock = 256
 	// MaxActions bounds a role's or grant's action list.
 	MaxActions = 32
+	// MaxRolesPerMember bounds the roles Check walks for one subject.
+	MaxRolesPerMember = 16
 )
 
 // Well-known actions. Any action matching the action grammar may be granted;

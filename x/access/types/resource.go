@@ -55,9 +55,10 @@ func validateResource(r string, allowWildcard bool) error {
 	if err := ValidateNamespace(ns); err != nil {
 		return errorsmod.Wrapf(ErrInvalidResource, "%q: %v", r, err)
 	}
-	if allowWildcard {
+	if allowWildcard && strings.HasSuffix(rest, "*") {
 		rest = strings.TrimSuffix(rest, "*")
 	} else if rest == "" {
+		// Only "<ns>/*" may have an empty id: "<ns>/" would name no resource.
 		return errorsmod.Wrapf(ErrInvalidResource, "%q has an empty id", r)
 	}
 	for i := 0; i < len(rest); i++ {
