@@ -25,7 +25,13 @@ func (app *App) ExportAppStateAndValidators(forZeroHeight bool, _ []string, modu
 		height = 0
 		// Adjust a branch of the state: the export must not write to the
 		// app's own (check) state.
-		// ctx, _ = ctx.CacheContext()
+		ctx, _ = ctx.CacheContext()
+		// That branch opens its stores lazily, and ExportGenesisForModules
+		// reads them from one goroutine per module: open them all here so
+		// the goroutines do not race on the branch's store map.
+		for _, key := range app.keys {
+			ctx.KVStore(key)
+		}
 		if err := app.prepForZeroHeight(ctx); err != nil {
 			return servertypes.ExportedApp{}, err
 		}

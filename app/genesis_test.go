@@ -39,12 +39,10 @@ func TestInitChainValidatorSet(t *testing.T) {
 	req := g.InitChainRequest(t)
 	res, err := c.InitChain(req)
 	require.NoError(t, err)
-	got := apptesting.SortValidatorUpdates(res.Validators)
-	require.Len(t, got, len(want))
-	for i := range want {
-		require.Equal(t, want[i].PubKey.GetEd25519(), got[i].PubKey.GetEd25519(), "validator %d key", i)
-		require.Equal(t, want[i].Power, got[i].Power, "validator %d power", i)
+	for _, v := range want {
+		require.Len(t, v.PubKey.GetEd25519(), 32)
 	}
+	require.Equal(t, want, apptesting.SortValidatorUpdates(res.Validators))
 
 	// The set is also what x/edge records as applied, and nothing is left
 	// pending for the first EndBlock.

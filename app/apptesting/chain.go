@@ -26,7 +26,7 @@ type Chain struct {
 	Home    string
 	// Time is the time of the last block (or genesis).
 	Time time.Time
-	// Genesis is set by Setup and SetupOnDisk.
+	// Genesis is set by Setup, SetupOnDisk and Start.
 	Genesis *Genesis
 	// Dir holds the pebble DB of an on-disk chain ("" in memory).
 	Dir string
@@ -48,7 +48,23 @@ func NewChain(tb testing.TB, db dbm.DB, chainID string) *Chain {
 // DB. No block has run yet: the first NextBlock is height 1.
 func Setup(tb testing.TB, cfg Config) *Chain {
 	tb.Helper()
-	return setup(tb, NewChain(tb, NewMemDB(), cfg.ChainID), cfg)
+	return Start(tb, NewChain(tb, nil, cfg.ChainID), NewGenesis(tb, cfg))
+}
+
+// SetupOnDisk is Setup on a pebble DB in a temp dir.
+func SetupOnDisk(tb testing.TB, cfg Config) *Chain {
+	tb.Helper()
+	return Start(tb, NewDiskChain(tb, cfg.ChainID), NewGenesis(tb, cfg))
+}
+
+// Start runs InitChain of c with g (edit g first for a custom genesis) and
+// requires it to succeed.
+func Start(tb testing.TB, c *Chain, g *Genesis) *Chain {
+	tb.Helper()
+	c.Genesis = g
+	_, err := c.InitChain(g.InitChainRequest(tb))
+	require.NoError(tb, err, "InitChain")
+	return c
 }
 
 // NewDiskChain is NewChain on a pebble DB in a temp dir.
@@ -60,12 +76,6 @@ func NewDiskChain(tb testing.TB, chainID string) *Chain {
 	return c
 }
 
-// SetupOnDisk is Setup on a pebble DB in a temp dir.
-func SetupOnDisk(tb testing.TB, cfg Config) *Chain {
-	tb.Helper()
-	return setup(tb, NewDiskChain(tb, cfg.ChainID), cfg)
-}
-
 // Restart closes the app of an on-disk chain and builds a new one on the
 // same DB and home, as a node restart does.
 func (c *Chain) Restart() {
@@ -74,14 +84,6 @@ func (c *Chain) Restart() {
 	require.NoError(c.TB, c.App.Close())
 	c.DB = NewDiskDB(c.TB, c.Dir)
 	c.App = NewApp(c.TB, c.DB, c.ChainID, c.Home)
-}
-
-func setup(tb testing.TB, c *Chain, cfg Config) *Chain {
-	g := NewGenesis(tb, cfg)
-	c.Genesis = g
-	_, err := c.InitChain(g.InitChainRequest(tb))
-	require.NoError(tb, err, "InitChain")
-	return c
 }
 
 // InitChain sends req (its chain id and time default to the chain's).
