@@ -76,6 +76,9 @@ func (k Keeper) jail(ctx context.Context, consAddr []byte, infractionHeight int6
 	if err := k.Nodes.Set(ctx, operator, node); err != nil {
 		return err
 	}
+	if err := k.BannedConsAddrs.Set(ctx, consAddr); err != nil {
+		return err
+	}
 	return sdkCtx.EventManager().EmitTypedEvent(&types.EventNodeJailed{
 		Operator: node.Operator, ConsensusAddress: consAddrHex(consAddr),
 		InfractionHeight: infractionHeight, Reason: reason,

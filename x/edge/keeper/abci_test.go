@@ -260,3 +260,30 @@ func (s *KeeperSuite) TestJailedNodeNeverStale() {
 	s.Require().Equal(types.NODE_STATUS_JAILED, s.f.Node(s.T(), n).Status)
 	s.Require().Len(s.events(), 3, "only the three others go stale")
 }
+
+// A key caught double-signing is banned: removing the jailed node and
+// registering the same key again, under any operator, is refused; the ban
+// survives export and import.
+func (s *KeeperSuite) TestJailedKeyIsBanned() {
+	n := s.nodes[1]
+	s.setHeight(10)
+	s.jail(n)
+	s.endBlock()
+	s.Require().NoError(s.remove(n))
+	s.endBlock()
+
+	again := n.RegisterMsg(s.f.Authority, 10)
+	other := s.newNode("other-operator")
+	sameKeyOtherOperator := other.RegisterMsg(s.f.Authority, 10)
+	sameKeyOtherOperator.ConsensusPubkey = again.ConsensusPubkey
+	for _, msg := range []*types.MsgRegisterNode{again, sameKeyOtherOperator} {
+		s.requireRejected(types.ErrConsKeyBanned, func() error {
+			_, err := s.f.MsgServer.RegisterNode(s.ctx(), msg)
+			return err
+		})
+	}
+
+	gs, err := s.f.Keeper.ExportGenesis(s.ctx())
+	s.Require().NoError(err)
+	s.Require().Equal([]string{n.ConsAddrHex()}, gs.BannedConsensusAddresses)
+}

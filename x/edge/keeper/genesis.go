@@ -2,6 +2,7 @@ package keeper
 
 import (
 	"context"
+	"encoding/hex"
 
 	errorsmod "cosmossdk.io/errors"
 
@@ -19,6 +20,9 @@ func (k Keeper) InitGenesis(ctx context.Context, gs *types.GenesisState) ([]abci
 	}
 	if gs.Authority == "" {
 		return nil, errorsmod.Wrapf(types.ErrInvalidGenesis, "no consortium authority set (use `trustedged genesis set-authority`)")
+	}
+	if err := checkConsensusAuthority(ctx, gs.Authority); err != nil {
+		return nil, err
 	}
 	auth, err := k.addressCodec.StringToBytes(gs.Authority)
 	if err != nil {
@@ -46,6 +50,15 @@ func (k Keeper) InitGenesis(ctx context.Context, gs *types.GenesisState) ([]abci
 			return nil, err
 		}
 	}
+	for _, h := range gs.BannedConsensusAddresses {
+		addr, err := hex.DecodeString(h)
+		if err != nil {
+			return nil, err
+		}
+		if err := k.BannedConsAddrs.Set(ctx, addr); err != nil {
+			return nil, err
+		}
+	}
 	// Genesis is not subject to the power cap: it is the starting set.
 	return k.ApplyValidatorUpdates(ctx)
 }
@@ -66,8 +79,14 @@ func (k Keeper) ExportGenesis(ctx context.Context) (*types.GenesisState, error) 
 		return nil, err
 	}
 	gs := &types.GenesisState{Authority: authStr, Params: params}
-	err = k.Nodes.Walk(ctx, nil, func(_ sdk.AccAddress, n types.EdgeNode) (bool, error) {
+	if err := k.Nodes.Walk(ctx, nil, func(_ sdk.AccAddress, n types.EdgeNode) (bool, error) {
 		gs.Nodes = append(gs.Nodes, n)
+		return false, nil
+	}); err != nil {
+		return nil, err
+	}
+	err = k.BannedConsAddrs.Walk(ctx, nil, func(addr []byte) (bool, error) {
+		gs.BannedConsensusAddresses = append(gs.BannedConsensusAddresses, consAddrHex(addr))
 		return false, nil
 	})
 	return gs, err

@@ -8,6 +8,7 @@ import (
 	errorsmod "cosmossdk.io/errors"
 
 	abci "github.com/cometbft/cometbft/abci/types"
+	cmtproto "github.com/cometbft/cometbft/proto/tendermint/types"
 
 	"cosmossdk.io/collections"
 	collcodec "cosmossdk.io/collections/codec"
@@ -33,10 +34,29 @@ func (i NodeIndexes) IndexesList() []collections.Index[sdk.AccAddress, types.Edg
 	return []collections.Index[sdk.AccAddress, types.EdgeNode]{i.ConsAddr}
 }
 
+// ConsensusParamsStore is the x/consensus params item. The SDK modules
+// (bank, consensus, upgrade, auth) accept the consensus-params authority in
+// place of their own (sdk.ValidateAuthority), so x/edge keeps it equal to the
+// consortium authority: one authority for the whole chain.
+type ConsensusParamsStore interface {
+	Get(ctx context.Context) (cmtproto.ConsensusParams, error)
+	Set(ctx context.Context, params cmtproto.ConsensusParams) error
+}
+
+// Option configures the keeper.
+type Option func(*Keeper)
+
+// WithConsensusParamsStore lets MsgUpdateAuthority move the consensus-params
+// authority together with the x/edge one.
+func WithConsensusParamsStore(s ConsensusParamsStore) Option {
+	return func(k *Keeper) { k.consensusParams = s }
+}
+
 // Keeper is the x/edge keeper.
 type Keeper struct {
-	cdc          codec.BinaryCodec
-	addressCodec address.Codec
+	cdc             codec.BinaryCodec
+	addressCodec    address.Codec
+	consensusParams ConsensusParamsStore
 
 	Schema collections.Schema
 	// key: none | value: consortium authority address bytes.
@@ -53,10 +73,12 @@ type Keeper struct {
 	// key: none | value: (total power at the block's first change, sum of
 	// |power changes| so far). Removed in EndBlock.
 	BlockPowerChange collections.Item[collections.Pair[int64, int64]]
+	// key: consensus address jailed for misbehavior; never registered again.
+	BannedConsAddrs collections.KeySet[[]byte]
 }
 
 // NewKeeper builds the keeper and its collections schema.
-func NewKeeper(cdc codec.BinaryCodec, storeService corestore.KVStoreService, addressCodec address.Codec) Keeper {
+func NewKeeper(cdc codec.BinaryCodec, storeService corestore.KVStoreService, addressCodec address.Codec, opts ...Option) Keeper {
 	sb := collections.NewSchemaBuilder(storeService)
 	k := Keeper{
 		cdc:          cdc,
@@ -72,12 +94,16 @@ func NewKeeper(cdc codec.BinaryCodec, storeService corestore.KVStoreService, add
 		Dirty:      collections.NewKeySet(sb, types.DirtyKey, "dirty", collections.BytesKey),
 		BlockPowerChange: collections.NewItem(sb, types.BlockPowerChangeKey, "block_power_change",
 			collcodec.KeyToValueCodec(collections.PairKeyCodec(collections.Int64Key, collections.Int64Key))),
+		BannedConsAddrs: collections.NewKeySet(sb, types.BannedConsAddrsKey, "banned_cons_addrs", collections.BytesKey),
 	}
 	schema, err := sb.Build()
 	if err != nil {
 		panic(err)
 	}
 	k.Schema = schema
+	for _, opt := range opts {
+		opt(&k)
+	}
 	return k
 }
 

@@ -64,6 +64,11 @@ func (k msgServer) RegisterNode(ctx context.Context, msg *types.MsgRegisterNode)
 		return nil, errorsmod.Wrapf(types.ErrNodeExists, "%s", msg.Operator)
 	}
 	consAddr := pk.Address()
+	if banned, err := k.BannedConsAddrs.Has(ctx, consAddr); err != nil {
+		return nil, err
+	} else if banned {
+		return nil, errorsmod.Wrapf(types.ErrConsKeyBanned, "%s", consAddrHex(consAddr))
+	}
 	if owner, err := k.Nodes.Indexes.ConsAddr.MatchExact(ctx, consAddr); err == nil {
 		return nil, errorsmod.Wrapf(types.ErrConsKeyInUse, "%s", owner)
 	} else if !errorsIsNotFound(err) {
@@ -238,6 +243,9 @@ func (k msgServer) UpdateAuthority(ctx context.Context, msg *types.MsgUpdateAuth
 		return nil, errorsmod.Wrapf(types.ErrInvalidAddress, "new authority %q: %v", msg.NewAuthority, err)
 	}
 	if err := k.Authority.Set(ctx, newAuth); err != nil {
+		return nil, err
+	}
+	if err := k.syncConsensusAuthority(ctx, msg.NewAuthority); err != nil {
 		return nil, err
 	}
 	return &types.MsgUpdateAuthorityResponse{}, sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventAuthorityChanged{

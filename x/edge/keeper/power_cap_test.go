@@ -18,7 +18,7 @@ func (s *KeeperSuite) TestCapBoundary() {
 
 func (s *KeeperSuite) TestCapChangesAddUpWithinBlock() {
 	newNode := s.newNode("n")
-	s.register(newNode, 50)                      // +50 → 50
+	s.register(newNode, 50)                          // +50 → 50
 	s.Require().NoError(s.setPower(s.nodes[0], 130)) // +30 → 80
 	s.Require().NoError(s.setPower(s.nodes[1], 80))  // -20 → 100 (decreases count too)
 	s.Require().NoError(s.setPower(s.nodes[0], 120)) // -10 → 110 (undoing part of a change still counts)

@@ -120,6 +120,21 @@ func (s *KeeperSuite) TestQueryValidatorSet() {
 	s.Require().Equal(s.f.TotalPower(s.T()), resp.TotalPower)
 }
 
+func (s *KeeperSuite) TestQueryValidatorSetSkipsJailedWithPower() {
+	// A hand-written genesis may list a jailed node that still has power: it
+	// is not a validator.
+	f := edgetestutil.NewFixture(s.T())
+	nodes := edgetestutil.NewTestNodes(s.T(), "j", 2)
+	gs := f.Genesis(types.DefaultParams(), nodes, 10)
+	gs.Nodes[0].Status = types.NODE_STATUS_JAILED
+	f.InitGenesis(s.T(), gs)
+	resp, err := f.QueryServer.ValidatorSet(f.Ctx, nil)
+	s.Require().NoError(err)
+	s.Require().Len(resp.Validators, 1)
+	s.Require().Equal(nodes[1].Operator, resp.Validators[0].Operator)
+	s.Require().Equal(int64(10), resp.TotalPower)
+}
+
 func (s *KeeperSuite) TestQueryValidatorSetIncludesStale() {
 	node := s.f.Node(s.T(), s.nodes[0])
 	node.Status = types.NODE_STATUS_STALE

@@ -17,5 +17,5 @@ var (
 	ErrInvalidNode         = errors.Register(ModuleName, 12, "invalid edge node description")
 	ErrInvalidAddress      = errors.Register(ModuleName, 13, "invalid address")
 	ErrInvalidGenesis      = errors.Register(ModuleName, 14, "invalid genesis")
-	ErrNotOperator         = errors.Register(ModuleName, 15, "signer is not the node operator")
+	ErrConsKeyBanned       = errors.Register(ModuleName, 16, "consensus key was jailed for misbehavior and is banned")
 )

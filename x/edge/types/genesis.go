@@ -1,6 +1,9 @@
 package types
 
 import (
+	"encoding/hex"
+	"strings"
+
 	errorsmod "cosmossdk.io/errors"
 
 	"cosmossdk.io/core/address"
@@ -43,6 +46,17 @@ func (g GenesisState) Validate(ac address.Codec) error {
 		if n.IsBonded() {
 			total += n.Power
 		}
+	}
+	banned := make(map[string]struct{}, len(g.BannedConsensusAddresses))
+	for _, h := range g.BannedConsensusAddresses {
+		bz, err := hex.DecodeString(h)
+		if err != nil || len(bz) != 20 || strings.ToUpper(h) != h {
+			return errorsmod.Wrapf(ErrInvalidGenesis, "banned consensus address %q must be 40 upper-case hex digits", h)
+		}
+		if _, dup := banned[h]; dup {
+			return errorsmod.Wrapf(ErrInvalidGenesis, "duplicate banned consensus address %s", h)
+		}
+		banned[h] = struct{}{}
 	}
 	if len(g.Nodes) > 0 && total == 0 {
 		return errorsmod.Wrapf(ErrInvalidGenesis, "nodes are listed but none has power")

@@ -28,4 +28,7 @@ var (
 	// BlockPowerChangeKey holds the power-change accounting of the current
 	// block. Removed in EndBlock.
 	BlockPowerChangeKey = collections.NewPrefix(6)
+	// BannedConsAddrsKey holds consensus addresses jailed for misbehavior.
+	// key: consensus address. They can never be registered again.
+	BannedConsAddrsKey = collections.NewPrefix(7)
 )
