@@ -46,6 +46,12 @@ import (
 	upgradekeeper "github.com/cosmos/cosmos-sdk/x/upgrade/keeper"
 	upgradetypes "github.com/cosmos/cosmos-sdk/x/upgrade/types"
 
+	"github.com/trustedge/trustedge/x/access"
+	accesskeeper "github.com/trustedge/trustedge/x/access/keeper"
+	accesstypes "github.com/trustedge/trustedge/x/access/types"
+	"github.com/trustedge/trustedge/x/device"
+	devicekeeper "github.com/trustedge/trustedge/x/device/keeper"
+	devicetypes "github.com/trustedge/trustedge/x/device/types"
 	"github.com/trustedge/trustedge/x/edge"
 	edgekeeper "github.com/trustedge/trustedge/x/edge/keeper"
 	edgetypes "github.com/trustedge/trustedge/x/edge/types"
@@ -71,6 +77,8 @@ type App struct {
 	ConsensusKeeper consensuskeeper.Keeper
 	UpgradeKeeper   *upgradekeeper.Keeper
 	EdgeKeeper      edgekeeper.Keeper
+	AccessKeeper    accesskeeper.Keeper
+	DeviceKeeper    devicekeeper.Keeper
 
 	ModuleManager      *module.Manager
 	BasicModuleManager module.BasicManager
@@ -94,7 +102,7 @@ func New(
 
 	keys := storetypes.NewKVStoreKeys(
 		authtypes.StoreKey, banktypes.StoreKey, consensustypes.StoreKey,
-		upgradetypes.StoreKey, edgetypes.StoreKey,
+		upgradetypes.StoreKey, edgetypes.StoreKey, accesstypes.StoreKey, devicetypes.StoreKey,
 	)
 
 	app := &App{
@@ -127,7 +135,12 @@ func New(
 		runtime.NewKVStoreService(keys[upgradetypes.StoreKey]), app.cdc, homePath(appOpts),
 		app.BaseApp, moduleAuthority)
 
-	app.EdgeKeeper = edgekeeper.NewKeeper(app.cdc, runtime.NewKVStoreService(keys[edgetypes.StoreKey]), accCodec)
+	app.EdgeKeeper = edgekeeper.NewKeeper(app.cdc, runtime.NewKVStoreService(keys[edgetypes.StoreKey]), accCodec,
+		edgekeeper.WithConsensusParamsStore(app.ConsensusKeeper.ParamsStore))
+	app.AccessKeeper = accesskeeper.NewKeeper(app.cdc, runtime.NewKVStoreService(keys[accesstypes.StoreKey]), accCodec,
+		app.EdgeKeeper)
+	app.DeviceKeeper = devicekeeper.NewKeeper(app.cdc, runtime.NewKVStoreService(keys[devicetypes.StoreKey]), accCodec,
+		app.AccessKeeper, app.EdgeKeeper)
 
 	app.ModuleManager = module.NewManager(
 		auth.NewAppModule(app.cdc, app.AccountKeeper, nil),
@@ -135,6 +148,8 @@ func New(
 		consensus.NewAppModule(app.cdc, app.ConsensusKeeper),
 		upgrade.NewAppModule(app.UpgradeKeeper, accCodec),
 		edge.NewAppModule(app.cdc, app.EdgeKeeper),
+		access.NewAppModule(app.cdc, app.AccessKeeper),
+		device.NewAppModule(app.cdc, app.DeviceKeeper),
 	)
 	app.BasicModuleManager = module.NewBasicManagerFromManager(app.ModuleManager, nil)
 	app.BasicModuleManager.RegisterLegacyAminoCodec(app.amino)
@@ -166,7 +181,7 @@ func New(
 		BankKeeper:      app.BankKeeper,
 		SignModeHandler: app.txConfig.SignModeHandler(),
 		SigGasConsumer:  ante.DefaultSigVerificationGasConsumer,
-	})
+	}, NewPermissionedSenderDecorator(app.EdgeKeeper, app.AccessKeeper, accCodec))
 	if err != nil {
 		panic(err)
 	}

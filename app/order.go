@@ -6,6 +6,8 @@ import (
 	consensustypes "github.com/cosmos/cosmos-sdk/x/consensus/types"
 	upgradetypes "github.com/cosmos/cosmos-sdk/x/upgrade/types"
 
+	accesstypes "github.com/trustedge/trustedge/x/access/types"
+	devicetypes "github.com/trustedge/trustedge/x/device/types"
 	edgetypes "github.com/trustedge/trustedge/x/edge/types"
 )
 
@@ -21,17 +23,20 @@ var preBlockers = []string{upgradetypes.ModuleName, authtypes.ModuleName}
 var beginBlockers = []string{edgetypes.ModuleName}
 
 // endBlockers: bank settles the block's virtual-account credits (fees);
-// edge last, so the validator updates see every change of the block.
-var endBlockers = []string{banktypes.ModuleName, edgetypes.ModuleName}
+// access prunes expired grants; edge last, so the validator updates see
+// every change of the block.
+var endBlockers = []string{banktypes.ModuleName, accesstypes.ModuleName, edgetypes.ModuleName}
 
-// initGenesis: accounts before balances; edge last, since its nodes'
-// operators are accounts.
+// initGenesis: accounts before balances; edge before access (the authority)
+// and device (home nodes must be edge nodes).
 var initGenesis = []string{
 	consensustypes.ModuleName,
 	authtypes.ModuleName,
 	banktypes.ModuleName,
 	upgradetypes.ModuleName,
 	edgetypes.ModuleName,
+	accesstypes.ModuleName,
+	devicetypes.ModuleName,
 }
 
 // exportGenesis mirrors initGenesis.

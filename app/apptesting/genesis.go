@@ -28,6 +28,7 @@ import (
 	banktypes "github.com/cosmos/cosmos-sdk/x/bank/types"
 
 	"github.com/trustedge/trustedge/app"
+	accesstypes "github.com/trustedge/trustedge/x/access/types"
 	edgetypes "github.com/trustedge/trustedge/x/edge/types"
 )
 
@@ -190,6 +191,19 @@ func NewGenesis(tb testing.TB, cfg Config) *Genesis {
 		edgeGen.Nodes = append(edgeGen.Nodes, n.EdgeNode())
 	}
 	g.SetEdgeGenesis(tb, edgeGen)
+
+	// The ante handler admits only the authority, operators and holders of a
+	// live grant: test accounts are device owners, allowed to register devices.
+	accessGen := accesstypes.DefaultGenesis()
+	for _, acc := range g.Accounts {
+		accessGen.Grants = append(accessGen.Grants, accesstypes.Grant{
+			Id: accessGen.NextGrantId, Subject: accesstypes.AccountSubject(acc.String()),
+			Resource: "device/*", Actions: []string{accesstypes.ActionRegister}, Granter: g.Authority.String(),
+		})
+		accessGen.NextGrantId++
+	}
+	g.AppState[accesstypes.ModuleName] = cdc.MustMarshalJSON(accessGen)
+	g.ConsensusParams.Authority = &cmtproto.AuthorityParams{Authority: g.Authority.String()}
 	return g
 }
 

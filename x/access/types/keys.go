@@ -5,8 +5,9 @@ import "cosmossdk.io/collections"
 const (
 	// ModuleName is the name of the access-control module.
 	ModuleName = "access"
-	// StoreKey is the KV store key of the module.
-	StoreKey = ModuleName
+	// StoreKey is the KV store key of the module. Not "access": the SDK
+	// refuses store names that prefix one another, and auth's is "acc".
+	StoreKey = "acl"
 )
 
 // Store prefixes. One byte each; never reuse a retired one.

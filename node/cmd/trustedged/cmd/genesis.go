@@ -205,10 +205,27 @@ func addEdgeNodeCmd() *cobra.Command {
 	return cmd
 }
 
+// setConsensusAuthority writes the authority into the genesis consensus
+// params: the SDK modules (bank, consensus, upgrade, auth) accept it in place
+// of their own authority, so the consortium also governs params and upgrades.
+func setConsensusAuthority(cmd *cobra.Command, authority string) error {
+	cfg := server.GetServerContextFromCmd(cmd).Config
+	cfg.SetRoot(client.GetClientContextFromCmd(cmd).HomeDir)
+	appGenesis, err := genutiltypes.AppGenesisFromFile(cfg.GenesisFile())
+	if err != nil {
+		return err
+	}
+	if appGenesis.Consensus == nil || appGenesis.Consensus.Params == nil {
+		return fmt.Errorf("%s has no consensus params", cfg.GenesisFile())
+	}
+	appGenesis.Consensus.Params.Authority.Authority = authority
+	return genutil.ExportGenesisFile(appGenesis, cfg.GenesisFile())
+}
+
 func setAuthorityCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:     "set-authority [address-or-key]",
-		Short:   "Set the consortium authority (and optionally bootstrap mode) in genesis.json",
+		Short:   "Set the consortium authority (x/edge and consensus params) and optionally bootstrap mode in genesis.json",
 		Example: "trustedged genesis set-authority admin --keyring-backend test",
 		Args:    cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -222,11 +239,14 @@ func setAuthorityCmd() *cobra.Command {
 				return err
 			}
 			bootstrap, _ := cmd.Flags().GetBool(flagBootstrap)
-			return updateEdgeGenesis(cmd, func(gs *edgetypes.GenesisState) error {
+			if err := updateEdgeGenesis(cmd, func(gs *edgetypes.GenesisState) error {
 				gs.Authority = addrStr
 				gs.Params.BootstrapMode = bootstrap
 				return nil
-			})
+			}); err != nil {
+				return err
+			}
+			return setConsensusAuthority(cmd, addrStr)
 		},
 	}
 	cmd.Flags().Bool(flagBootstrap, false, "lift the per-block power-change cap (for growing a 1–2 node network)")
