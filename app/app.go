@@ -6,6 +6,7 @@ package app
 import (
 	"encoding/json"
 	"fmt"
+	"sync"
 
 	abci "github.com/cometbft/cometbft/abci/types"
 	dbm "github.com/cosmos/cosmos-db"
@@ -83,6 +84,9 @@ type App struct {
 	ModuleManager      *module.Manager
 	BasicModuleManager module.BasicManager
 	configurator       module.Configurator
+
+	closeOnce sync.Once
+	closeErr  error
 }
 
 var _ servertypes.Application = (*App)(nil)
@@ -254,6 +258,14 @@ func (app *App) BeginBlocker(ctx sdk.Context) (sdk.BeginBlock, error) {
 // EndBlocker runs the modules' end-block logic and returns validator updates.
 func (app *App) EndBlocker(ctx sdk.Context) (sdk.EndBlock, error) {
 	return app.ModuleManager.EndBlock(ctx)
+}
+
+// Close releases the app's databases once. The server closes the app when
+// CometBFT stops and again in its own cleanup; pebble panics on a second
+// close, so the second call returns the first result.
+func (app *App) Close() error {
+	app.closeOnce.Do(func() { app.closeErr = app.BaseApp.Close() })
+	return app.closeErr
 }
 
 // LoadHeight loads the state at a height (for export).

@@ -102,8 +102,11 @@ func (ln *Localnet) rpcURL(i int, path string) string {
 }
 
 // CLI runs trustedged with args against node 0's home and RPC.
-func (ln *Localnet) CLI(args ...string) (string, error) {
-	full := append(args, "--home", ln.NodeHome(0), "--node", ln.RPC(0))
+func (ln *Localnet) CLI(args ...string) (string, error) { return ln.CLIOn(0, args...) }
+
+// CLIOn runs trustedged with node 0's home (its keyring) against node i's RPC.
+func (ln *Localnet) CLIOn(i int, args ...string) (string, error) {
+	full := append(args, "--home", ln.NodeHome(0), "--node", ln.RPC(i))
 	cmd := exec.Command(ln.bin, full...)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
