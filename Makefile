@@ -8,16 +8,24 @@ LDFLAGS := -X github.com/cosmos/cosmos-sdk/version.Name=trustedge \
 	-X github.com/cosmos/cosmos-sdk/version.Version=$(VERSION) \
 	-X github.com/cosmos/cosmos-sdk/version.BuildTags=$(BUILD_TAGS)
 
-.PHONY: build test test-unit test-e2e localnet localnet-stop localnet-status proto-gen lint bench-chain build-bench
+.PHONY: build test test-unit test-fuzz test-e2e localnet localnet-stop localnet-status proto-gen lint bench-chain fuzz build-bench
 
 build:
 	$(GO) build -tags '$(BUILD_TAGS)' -ldflags '$(LDFLAGS)' -o $(BIN) ./node/cmd/trustedged
 
-# Everything CI runs: vet, unit/keeper/app tests, then e2e tests on the real binary.
-test: lint test-unit test-e2e
+# Everything CI runs: vet, unit/keeper/app tests, a few seconds of each fuzz
+# target, then e2e tests on the real binary.
+test: lint test-unit test-fuzz test-e2e
 
 test-unit:
 	$(GO) test -tags '$(BUILD_TAGS)' -count=1 ./app/... ./x/... ./node/...
+
+test-fuzz:
+	FUZZTIME=$(or $(FUZZTIME),3s) scripts/fuzz.sh
+
+# Longer fuzzing (not in CI): make fuzz FUZZTIME=5m
+fuzz:
+	FUZZTIME=$(or $(FUZZTIME),2m) scripts/fuzz.sh
 
 test-e2e: build
 	TRUSTEDGED=$(CURDIR)/$(BIN) $(GO) test -tags '$(BUILD_TAGS) e2e' -count=1 -timeout 20m -v ./networks/e2e/...

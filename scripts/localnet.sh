@@ -90,6 +90,9 @@ init_homes() {
     "$BIN" genesis bulk-add-genesis-account "$EXTRA_ACCOUNTS_FILE" --home "$home"
   fi
   "$BIN" genesis set-authority admin "${KR[@]}" --home "$home"
+  # The demo owner may register and administer devices and use streams.
+  "$BIN" genesis add-grant demo 'device/*' register admin --granter admin "${KR[@]}" --home "$home"
+  "$BIN" genesis add-grant demo 'stream/*' create write read --granter admin "${KR[@]}" --home "$home"
   "$BIN" genesis validate --home "$home" >/dev/null
 
   gen0="$home/config/genesis.json"
@@ -142,8 +145,10 @@ start() {
   local n=${1:-4} i home
   [ "$n" -ge 1 ] || die "need at least one node"
   build_if_needed
+  local fresh=""
   if [ ! -f "$(node_home 0)/config/genesis.json" ]; then
     init_homes "$n"
+    fresh=1
   else
     n=$(num_nodes)
     log "reusing $n existing homes in $LOCALNET_HOME (scripts/localnet.sh reset for a fresh chain)"
@@ -168,7 +173,30 @@ start() {
       sleep 0.5
     done
   done
+  [ -n "${fresh:-}" ] && seed_demo_devices
   print_endpoints "$n"
+}
+
+# seed_demo_devices registers the demo owner's devices (keys in node0's test
+# keyring, so the quickstart can sign as them) by real transactions.
+seed_demo_devices() {
+  local home dev kind proto pub i=0
+  home="$(node_home 0)"
+  local node0
+  node0="$("$BIN" keys show node0 -a "${KR[@]}" --home "$home")"
+  log "registering demo devices"
+  for spec in "pm25-001 collector lora" "temp-002 collector nb-iot" "valve-003 actuator wifi"; do
+    read -r dev kind proto <<<"$spec"
+    "$BIN" keys add "$dev" "${KR[@]}" --home "$home" >/dev/null 2>&1 || true
+    pub="$("$BIN" keys show "$dev" -p "${KR[@]}" --home "$home" | sed -n 's/.*"key":"\([^"]*\)".*/\1/p')"
+    "$BIN" tx device register "$dev" "$node0" --key-type secp256-k1 --pubkey "$pub" --kind "$kind" \
+      --protocols "$proto" --from demo --home "$home" --node "tcp://127.0.0.1:$(rpc_port 0)" --yes >/dev/null
+    for _ in $(seq 1 40); do
+      "$BIN" query device show "$dev" --home "$home" --node "tcp://127.0.0.1:$(rpc_port 0)" >/dev/null 2>&1 && break
+      sleep 0.25
+    done
+    i=$((i + 1))
+  done
 }
 
 print_endpoints() {
@@ -185,6 +213,8 @@ print_endpoints() {
 Try:
   $BIN query edge nodes --node tcp://127.0.0.1:$(rpc_port 0)
   $BIN query edge validator-set --node tcp://127.0.0.1:$(rpc_port 0)
+  $BIN query device by-owner \$($BIN keys show demo -a --keyring-backend test --home $(node_home 0)) --node tcp://127.0.0.1:$(rpc_port 0)
+  $BIN query access check \$($BIN keys show demo -a --keyring-backend test --home $(node_home 0)) register device/new-1 --node tcp://127.0.0.1:$(rpc_port 0)
   $BIN tx bank send demo \$($BIN keys show node1 -a --keyring-backend test --home $(node_home 1)) 1000uedge --home $(node_home 0) --yes
   scripts/localnet.sh status
 Logs: $LOCALNET_HOME/node<i>/trustedged.log     Stop: scripts/localnet.sh stop

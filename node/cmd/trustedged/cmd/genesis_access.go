@@ -2,6 +2,7 @@ package cmd
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -41,6 +42,22 @@ func addressFlag(cmd *cobra.Command, name string) (string, error) {
 		return "", err
 	}
 	return accAddressCodec.BytesToString(addr)
+}
+
+// subjectArg reads a subject: "kind:id", an address, or a key name.
+func subjectArg(cmd *cobra.Command, arg string) (string, error) {
+	if strings.Contains(arg, ":") {
+		return accesstypes.NormalizeSubject(accAddressCodec, arg)
+	}
+	addr, err := resolveAddress(cmd, client.GetClientContextFromCmd(cmd), arg)
+	if err != nil {
+		return "", err
+	}
+	bech, err := accAddressCodec.BytesToString(addr)
+	if err != nil {
+		return "", err
+	}
+	return accesstypes.AccountSubject(bech), nil
 }
 
 func withGenesisFlags(cmd *cobra.Command) *cobra.Command {
@@ -98,7 +115,7 @@ func addRoleMembersCmd() *cobra.Command {
 
 func addGrantCmd() *cobra.Command {
 	cmd := &cobra.Command{
-		Use:   "add-grant [subject] [resource-pattern] [action]...",
+		Use:   "add-grant [subject|address|key] [resource-pattern] [action]...",
 		Short: "Add an x/access grant to genesis.json",
 		Long: "Add a grant. A role subject may omit actions (the role's actions apply). " +
 			"--expires-at takes RFC 3339 and is compared with block time.",
@@ -109,7 +126,7 @@ func addGrantCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			subject, err := accesstypes.NormalizeSubject(accAddressCodec, args[0])
+			subject, err := subjectArg(cmd, args[0])
 			if err != nil {
 				return err
 			}
