@@ -11,9 +11,10 @@ const (
 )
 
 // AutoCLIOptions describes the `trustedged tx device …` and `query device …`
-// commands. Enum flags take the value name without its prefix
-// (--key-type ed25519, --kind collector, --protocols lora --protocols ble);
-// bytes flags take hex, base64 or a file path.
+// commands. Enum flags take the value name without its prefix, kebab-cased
+// by autocli (--key-type ed25519|secp256-k1, --kind collector,
+// --protocols nb-iot --protocols lora); bytes flags and arguments take hex,
+// base64 or a file path; --metadata takes one JSON entry per flag.
 func (am AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
 	return &autocliv1.ModuleOptions{
 		Query: &autocliv1.ServiceCommandDescriptor{
@@ -52,7 +53,7 @@ func (am AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
 					Short:     "Check a device signature against the key valid at a height (0 = now)",
 					Long: "message and signature are hex, base64 or a file path. ed25519 keys sign the message itself; " +
 						"secp256k1 keys sign sha256(message) (64-byte R||S, low S), as cosmos-sdk keys do.",
-					Example: "trustedged query device verify sensor-0001 ./reading.bin ./reading.sig --height 1200",
+					Example: "trustedged query device verify sensor-0001 ./reading.bin ./reading.sig --at-height 1200",
 					PositionalArgs: []*autocliv1.PositionalArgDescriptor{
 						{ProtoField: "device_id"}, {ProtoField: "message"}, {ProtoField: "signature"},
 					},
@@ -66,6 +67,9 @@ func (am AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
 					RpcMethod: "RegisterDevice",
 					Use:       "register [device-id] [home-node]",
 					Short:     "Register a device you own (needs x/access \"register\" on device/<id>)",
+					Long: "Register a device. --key-type is ed25519 (32-byte key) or secp256-k1 (33-byte compressed key); " +
+						"--pubkey is the key in base64 or hex. At least one --protocols value is required; " +
+						"--metadata takes up to 8 {\"key\",\"value\"} entries.",
 					Example: `trustedged tx device register sensor-0001 edge1… --key-type ed25519 --pubkey <base64> ` +
 						`--kind collector --protocols lora --protocols ble --metadata '{"key":"model","value":"th-100"}' --from owner`,
 					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "device_id"}, {ProtoField: "home_node"}},

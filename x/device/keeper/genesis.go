@@ -16,7 +16,11 @@ func (k Keeper) InitGenesis(ctx context.Context, gs *types.GenesisState) error {
 		return err
 	}
 	for _, d := range gs.Devices {
-		if err := k.Devices.Set(ctx, d.Id, d); err != nil {
+		r, err := d.ToRecord(k.addressCodec)
+		if err != nil {
+			return err
+		}
+		if err := k.Devices.Set(ctx, d.Id, r); err != nil {
 			return err
 		}
 	}
@@ -32,7 +36,11 @@ func (k Keeper) InitGenesis(ctx context.Context, gs *types.GenesisState) error {
 // (id, version). The indexes are derived from the devices on import.
 func (k Keeper) ExportGenesis(ctx context.Context) (*types.GenesisState, error) {
 	gs := types.DefaultGenesis()
-	err := k.Devices.Walk(ctx, nil, func(_ string, d types.Device) (bool, error) {
+	err := k.Devices.Walk(ctx, nil, func(id string, r types.DeviceRecord) (bool, error) {
+		d, err := r.ToDevice(k.addressCodec, id)
+		if err != nil {
+			return true, err
+		}
 		gs.Devices = append(gs.Devices, d)
 		return false, nil
 	})

@@ -22,33 +22,34 @@ func (k msgServer) RotateDeviceKey(ctx context.Context, msg *types.MsgRotateDevi
 	if err != nil {
 		return nil, err
 	}
-	d, err := k.ownedDevice(ctx, msg.Owner, msg.DeviceId)
+	id := msg.DeviceId
+	r, owner, err := k.ownedDevice(ctx, msg.Owner, id)
 	if err != nil {
 		return nil, err
 	}
-	if newKey.Equal(d.Pubkey) {
-		return nil, errorsmod.Wrapf(types.ErrUnchanged, "new key of device %q is its current key", d.Id)
+	if newKey.Equal(r.Pubkey) {
+		return nil, errorsmod.Wrapf(types.ErrUnchanged, "new key of device %q is its current key", id)
 	}
 	sdkCtx := sdk.UnwrapSDKContext(ctx)
-	signBytes := types.RotationSignBytes(sdkCtx.ChainID(), d.Id, d.KeyVersion, newKey)
-	if !d.Pubkey.VerifySignature(signBytes, msg.OldKeySignature) {
+	signBytes := types.RotationSignBytes(sdkCtx.ChainID(), id, r.KeyVersion, newKey)
+	if !r.Pubkey.VerifySignature(signBytes, msg.OldKeySignature) {
 		return nil, errorsmod.Wrapf(types.ErrInvalidSignature,
-			"old_key_signature does not verify with key version %d of device %q on chain %q", d.KeyVersion, d.Id, sdkCtx.ChainID())
+			"old_key_signature does not verify with key version %d of device %q on chain %q", r.KeyVersion, id, sdkCtx.ChainID())
 	}
 
 	height := sdkCtx.BlockHeight()
-	retired := types.KeyRecord{Pubkey: d.Pubkey, ValidFromHeight: d.KeySinceHeight, ValidUntilHeight: height}
-	if err := k.KeyHistory.Set(ctx, collections.Join(d.Id, d.KeyVersion), retired); err != nil {
+	retired := types.KeyRecord{Pubkey: r.Pubkey, ValidFromHeight: r.KeySinceHeight, ValidUntilHeight: height}
+	if err := k.KeyHistory.Set(ctx, collections.Join(id, r.KeyVersion), retired); err != nil {
 		return nil, err
 	}
-	old := d.KeyVersion
-	d.Pubkey = newKey
-	d.KeyVersion++
-	d.KeySinceHeight = height
-	if err := k.Devices.Set(ctx, d.Id, d); err != nil {
+	old := r.KeyVersion
+	r.Pubkey = newKey
+	r.KeyVersion++
+	r.KeySinceHeight = height
+	if err := k.Devices.Set(ctx, id, r); err != nil {
 		return nil, err
 	}
-	return &types.MsgRotateDeviceKeyResponse{NewKeyVersion: d.KeyVersion}, sdkCtx.EventManager().EmitTypedEvent(&types.EventDeviceKeyRotated{
-		DeviceId: d.Id, Owner: d.Owner, OldKeyVersion: old, NewKeyVersion: d.KeyVersion, NewKeyType: newKey.Type, Height: height,
+	return &types.MsgRotateDeviceKeyResponse{NewKeyVersion: r.KeyVersion}, sdkCtx.EventManager().EmitTypedEvent(&types.EventDeviceKeyRotated{
+		DeviceId: id, Owner: owner, OldKeyVersion: old, NewKeyVersion: r.KeyVersion, NewKeyType: newKey.Type, Height: height,
 	})
 }

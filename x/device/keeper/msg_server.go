@@ -36,30 +36,31 @@ func describe(kind types.DeviceKind, protocols []types.Protocol, metadata []type
 }
 
 // ownedDevice loads a device for an owner-only change: it must exist, be
-// owned by signer and not be revoked.
-func (k msgServer) ownedDevice(ctx context.Context, owner, id string) (types.Device, error) {
-	signer, _, err := k.decodeAddress("owner", owner)
+// owned by the signer and not be revoked. It also returns the owner in
+// canonical bech32.
+func (k msgServer) ownedDevice(ctx context.Context, owner, id string) (types.DeviceRecord, string, error) {
+	signer, ownerStr, err := k.decodeAddress("owner", owner)
 	if err != nil {
-		return types.Device{}, err
+		return types.DeviceRecord{}, "", err
 	}
 	if err := types.ValidateDeviceID(id); err != nil {
-		return types.Device{}, err
+		return types.DeviceRecord{}, "", err
 	}
-	d, err := k.GetDevice(ctx, id)
+	r, err := k.record(ctx, id)
 	if err != nil {
-		return d, err
+		return r, "", err
 	}
-	if err := k.requireOwner(d, signer); err != nil {
-		return d, err
+	if err := k.requireOwner(id, r, signer); err != nil {
+		return r, "", err
 	}
-	if d.Status == types.DEVICE_STATUS_REVOKED {
-		return d, errorsmod.Wrapf(types.ErrDeviceRevoked, "%q", id)
+	if r.Status == types.DEVICE_STATUS_REVOKED {
+		return r, "", errorsmod.Wrapf(types.ErrDeviceRevoked, "%q", id)
 	}
-	return d, nil
+	return r, ownerStr, nil
 }
 
 func (k msgServer) RegisterDevice(ctx context.Context, msg *types.MsgRegisterDevice) (*types.MsgRegisterDeviceResponse, error) {
-	_, owner, err := k.decodeAddress("owner", msg.Owner)
+	owner, ownerStr, err := k.decodeAddress("owner", msg.Owner)
 	if err != nil {
 		return nil, err
 	}
@@ -74,14 +75,14 @@ func (k msgServer) RegisterDevice(ctx context.Context, msg *types.MsgRegisterDev
 	if err != nil {
 		return nil, err
 	}
-	nodeBz, node, err := k.decodeAddress("home node", msg.HomeNode)
+	node, nodeStr, err := k.decodeAddress("home node", msg.HomeNode)
 	if err != nil {
 		return nil, err
 	}
-	if err := k.requireHomeNode(ctx, nodeBz, node); err != nil {
+	if err := k.requireHomeNode(ctx, node, nodeStr); err != nil {
 		return nil, err
 	}
-	if err := k.authorizeRegister(ctx, owner, msg.DeviceId); err != nil {
+	if err := k.authorizeRegister(ctx, ownerStr, msg.DeviceId); err != nil {
 		return nil, err
 	}
 	// A revoked device keeps its record, so its id can never be reused to
@@ -92,9 +93,9 @@ func (k msgServer) RegisterDevice(ctx context.Context, msg *types.MsgRegisterDev
 		return nil, errorsmod.Wrapf(types.ErrDeviceExists, "%q", msg.DeviceId)
 	}
 
-	height := sdk.UnwrapSDKContext(ctx).BlockHeight()
-	d := types.Device{
-		Id:               msg.DeviceId,
+	sdkCtx := sdk.UnwrapSDKContext(ctx)
+	height := sdkCtx.BlockHeight()
+	r := types.DeviceRecord{
 		Owner:            owner,
 		Pubkey:           pk,
 		KeyVersion:       1,
@@ -106,16 +107,16 @@ func (k msgServer) RegisterDevice(ctx context.Context, msg *types.MsgRegisterDev
 		Status:           types.DEVICE_STATUS_ACTIVE,
 		RegisteredHeight: height,
 	}
-	if err := k.Devices.Set(ctx, d.Id, d); err != nil {
+	if err := k.Devices.Set(ctx, msg.DeviceId, r); err != nil {
 		return nil, err
 	}
-	return &types.MsgRegisterDeviceResponse{}, sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventDeviceRegistered{
-		DeviceId: d.Id, Owner: owner, HomeNode: node, KeyType: pk.Type, Kind: d.Kind,
+	return &types.MsgRegisterDeviceResponse{}, sdkCtx.EventManager().EmitTypedEvent(&types.EventDeviceRegistered{
+		DeviceId: msg.DeviceId, Owner: ownerStr, HomeNode: nodeStr, KeyType: pk.Type, Kind: msg.Kind,
 	})
 }
 
 func (k msgServer) UpdateDevice(ctx context.Context, msg *types.MsgUpdateDevice) (*types.MsgUpdateDeviceResponse, error) {
-	d, err := k.ownedDevice(ctx, msg.Owner, msg.DeviceId)
+	r, owner, err := k.ownedDevice(ctx, msg.Owner, msg.DeviceId)
 	if err != nil {
 		return nil, err
 	}
@@ -123,60 +124,60 @@ func (k msgServer) UpdateDevice(ctx context.Context, msg *types.MsgUpdateDevice)
 	if err != nil {
 		return nil, err
 	}
-	d.Kind, d.Protocols, d.Metadata = msg.Kind, protocols, metadata
-	if err := k.Devices.Set(ctx, d.Id, d); err != nil {
+	r.Kind, r.Protocols, r.Metadata = msg.Kind, protocols, metadata
+	if err := k.Devices.Set(ctx, msg.DeviceId, r); err != nil {
 		return nil, err
 	}
 	return &types.MsgUpdateDeviceResponse{}, sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventDeviceUpdated{
-		DeviceId: d.Id, Owner: d.Owner,
+		DeviceId: msg.DeviceId, Owner: owner,
 	})
 }
 
 func (k msgServer) MoveDevice(ctx context.Context, msg *types.MsgMoveDevice) (*types.MsgMoveDeviceResponse, error) {
-	d, err := k.ownedDevice(ctx, msg.Owner, msg.DeviceId)
+	r, _, err := k.ownedDevice(ctx, msg.Owner, msg.DeviceId)
 	if err != nil {
 		return nil, err
 	}
-	nodeBz, node, err := k.decodeAddress("new home node", msg.NewHomeNode)
+	node, nodeStr, err := k.decodeAddress("new home node", msg.NewHomeNode)
 	if err != nil {
 		return nil, err
 	}
-	if node == d.HomeNode {
-		return nil, errorsmod.Wrapf(types.ErrUnchanged, "device %q is already homed on %s", d.Id, node)
+	if node.Equals(sdk.AccAddress(r.HomeNode)) {
+		return nil, errorsmod.Wrapf(types.ErrUnchanged, "device %q is already homed on %s", msg.DeviceId, nodeStr)
 	}
 	// Only the destination is checked: the old node may have been removed,
 	// and moving away is how its devices get a home again.
-	if err := k.requireHomeNode(ctx, nodeBz, node); err != nil {
+	if err := k.requireHomeNode(ctx, node, nodeStr); err != nil {
 		return nil, err
 	}
-	old := d.HomeNode
-	d.HomeNode = node
-	if err := k.Devices.Set(ctx, d.Id, d); err != nil {
+	old := r.HomeNode
+	r.HomeNode = node
+	if err := k.Devices.Set(ctx, msg.DeviceId, r); err != nil {
 		return nil, err
 	}
 	return &types.MsgMoveDeviceResponse{}, sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventDeviceMoved{
-		DeviceId: d.Id, OldHomeNode: old, NewHomeNode: node,
+		DeviceId: msg.DeviceId, OldHomeNode: k.addrString(old), NewHomeNode: nodeStr,
 	})
 }
 
 func (k msgServer) TransferDevice(ctx context.Context, msg *types.MsgTransferDevice) (*types.MsgTransferDeviceResponse, error) {
-	d, err := k.ownedDevice(ctx, msg.Owner, msg.DeviceId)
+	r, _, err := k.ownedDevice(ctx, msg.Owner, msg.DeviceId)
 	if err != nil {
 		return nil, err
 	}
-	_, newOwner, err := k.decodeAddress("new owner", msg.NewOwner)
+	newOwner, newOwnerStr, err := k.decodeAddress("new owner", msg.NewOwner)
 	if err != nil {
 		return nil, err
 	}
-	if newOwner == d.Owner {
-		return nil, errorsmod.Wrapf(types.ErrUnchanged, "device %q is already owned by %s", d.Id, newOwner)
+	if newOwner.Equals(sdk.AccAddress(r.Owner)) {
+		return nil, errorsmod.Wrapf(types.ErrUnchanged, "device %q is already owned by %s", msg.DeviceId, newOwnerStr)
 	}
-	old := d.Owner
-	d.Owner = newOwner
-	if err := k.Devices.Set(ctx, d.Id, d); err != nil {
+	old := r.Owner
+	r.Owner = newOwner
+	if err := k.Devices.Set(ctx, msg.DeviceId, r); err != nil {
 		return nil, err
 	}
 	return &types.MsgTransferDeviceResponse{}, sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventDeviceTransferred{
-		DeviceId: d.Id, OldOwner: old, NewOwner: newOwner,
+		DeviceId: msg.DeviceId, OldOwner: k.addrString(old), NewOwner: newOwnerStr,
 	})
 }

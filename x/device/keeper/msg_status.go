@@ -50,29 +50,29 @@ func (k msgServer) setStatus(ctx context.Context, signer, id, reason string, to 
 	if err := types.ValidateReason(reason); err != nil {
 		return err
 	}
-	d, err := k.GetDevice(ctx, id)
+	r, err := k.record(ctx, id)
 	if err != nil {
 		return err
 	}
-	if err := k.requireAdmin(ctx, d, signerBz, signerStr); err != nil {
+	if err := k.requireAdmin(ctx, id, r, signerBz, signerStr); err != nil {
 		return err
 	}
-	if d.Status == types.DEVICE_STATUS_REVOKED {
+	if r.Status == types.DEVICE_STATUS_REVOKED {
 		return errorsmod.Wrapf(types.ErrDeviceRevoked, "%q", id)
 	}
 	allowed := false
 	for _, s := range from {
-		allowed = allowed || d.Status == s
+		allowed = allowed || r.Status == s
 	}
 	if !allowed {
-		return errorsmod.Wrapf(types.ErrInvalidTransition, "device %q is %s, cannot become %s", id, d.Status, to)
+		return errorsmod.Wrapf(types.ErrInvalidTransition, "device %q is %s, cannot become %s", id, r.Status, to)
 	}
-	old := d.Status
-	d.Status = to
-	if err := k.Devices.Set(ctx, d.Id, d); err != nil {
+	old := r.Status
+	r.Status = to
+	if err := k.Devices.Set(ctx, id, r); err != nil {
 		return err
 	}
 	return sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventDeviceStatusChanged{
-		DeviceId: d.Id, Signer: signerStr, OldStatus: old, NewStatus: to, Reason: reason,
+		DeviceId: id, Signer: signerStr, OldStatus: old, NewStatus: to, Reason: reason,
 	})
 }

@@ -32,8 +32,8 @@ func (q queryServer) Device(ctx context.Context, req *types.QueryDeviceRequest) 
 	if err := types.ValidateDeviceID(req.DeviceId); err != nil {
 		return nil, status.Error(codes.InvalidArgument, err.Error())
 	}
-	d, err := q.k.Devices.Get(ctx, req.DeviceId)
-	if errors.Is(err, collections.ErrNotFound) {
+	d, err := q.k.GetDevice(ctx, req.DeviceId)
+	if errors.Is(err, types.ErrDeviceNotFound) {
 		return nil, status.Errorf(codes.NotFound, "device %q not found", req.DeviceId)
 	} else if err != nil {
 		return nil, err
@@ -74,11 +74,11 @@ func (q queryServer) DevicesByNode(ctx context.Context, req *types.QueryDevicesB
 // byIndex pages through the index entries under addr and loads each device.
 // Only the page's devices are read, whatever the index size.
 func (q queryServer) byIndex(
-	ctx context.Context, idx *indexes.Multi[sdk.AccAddress, string, types.Device], addr sdk.AccAddress, pageReq *query.PageRequest,
+	ctx context.Context, idx *indexes.Multi[sdk.AccAddress, string, types.DeviceRecord], addr sdk.AccAddress, pageReq *query.PageRequest,
 ) ([]types.Device, *query.PageResponse, error) {
 	devices, page, err := query.CollectionPaginate(ctx, idx, pageReq,
 		func(key collections.Pair[sdk.AccAddress, string], _ collections.NoValue) (types.Device, error) {
-			return q.k.Devices.Get(ctx, key.K2())
+			return q.k.GetDevice(ctx, key.K2())
 		},
 		query.WithCollectionPaginationPairPrefix[sdk.AccAddress, string](addr))
 	if err != nil {
@@ -111,7 +111,7 @@ func (q queryServer) Verify(ctx context.Context, req *types.QueryVerifyRequest) 
 	if req == nil {
 		return nil, status.Error(codes.InvalidArgument, "empty request")
 	}
-	version, err := q.k.VerifySignature(ctx, req.DeviceId, req.Message, req.Signature, req.Height)
+	version, err := q.k.VerifySignature(ctx, req.DeviceId, req.Message, req.Signature, req.AtHeight)
 	if err != nil {
 		return &types.QueryVerifyResponse{Valid: false, KeyVersion: version, Reason: err.Error()}, nil
 	}

@@ -11,17 +11,17 @@ import (
 	"github.com/trustedge/trustedge/x/device/types"
 )
 
-// KeyAt returns the key device d had at height and its version. The current
-// key covers [key_since_height, ∞); retired key v covers
-// [valid_from_height, valid_until_height). Keys replaced within the block
-// they were installed in cover nothing and are never chosen.
-func (k Keeper) KeyAt(ctx context.Context, d types.Device, height int64) (types.PubKey, uint64, error) {
-	if height >= d.KeySinceHeight {
-		return d.Pubkey, d.KeyVersion, nil
+// KeyAt returns the key device id (stored as r) had at height, and its
+// version. The current key covers [key_since_height, ∞); retired key v
+// covers [valid_from_height, valid_until_height). Keys replaced within the
+// block they were installed in cover nothing and are never chosen.
+func (k Keeper) KeyAt(ctx context.Context, id string, r types.DeviceRecord, height int64) (types.PubKey, uint64, error) {
+	if height >= r.KeySinceHeight {
+		return r.Pubkey, r.KeyVersion, nil
 	}
 	// Newest first: a device rotates rarely and recent heights are the
 	// common question, so this reads one or two entries.
-	rng := collections.NewPrefixedPairRange[string, uint64](d.Id).Descending()
+	rng := collections.NewPrefixedPairRange[string, uint64](id).Descending()
 	it, err := k.KeyHistory.Iterate(ctx, rng)
 	if err != nil {
 		return types.PubKey{}, 0, err
@@ -32,16 +32,16 @@ func (k Keeper) KeyAt(ctx context.Context, d types.Device, height int64) (types.
 		if err != nil {
 			return types.PubKey{}, 0, err
 		}
-		r := kv.Value
-		if r.ValidUntilHeight <= height {
+		old := kv.Value
+		if old.ValidUntilHeight <= height {
 			// Every older key ended even earlier.
 			break
 		}
-		if r.ValidFromHeight <= height {
-			return r.Pubkey, kv.Key.K2(), nil
+		if old.ValidFromHeight <= height {
+			return old.Pubkey, kv.Key.K2(), nil
 		}
 	}
-	return types.PubKey{}, 0, errorsmod.Wrapf(types.ErrKeyNotFound, "device %q at height %d (registered at %d)", d.Id, height, d.RegisteredHeight)
+	return types.PubKey{}, 0, errorsmod.Wrapf(types.ErrKeyNotFound, "device %q at height %d (registered at %d)", id, height, r.RegisteredHeight)
 }
 
 // VerifySignature checks that sig is device id's signature of msg with the
@@ -61,17 +61,17 @@ func (k Keeper) VerifySignature(ctx context.Context, deviceID string, msg, sig [
 	if height < 0 || height > current {
 		return 0, errorsmod.Wrapf(types.ErrInvalidHeight, "%d not in [0, %d]", height, current)
 	}
-	d, err := k.GetDevice(ctx, deviceID)
+	r, err := k.record(ctx, deviceID)
 	if err != nil {
 		return 0, err
 	}
-	switch d.Status {
+	switch r.Status {
 	case types.DEVICE_STATUS_REVOKED:
 		return 0, errorsmod.Wrapf(types.ErrDeviceRevoked, "%q", deviceID)
 	case types.DEVICE_STATUS_SUSPENDED:
 		return 0, errorsmod.Wrapf(types.ErrDeviceSuspended, "%q", deviceID)
 	}
-	pk, version, err := k.KeyAt(ctx, d, height)
+	pk, version, err := k.KeyAt(ctx, deviceID, r, height)
 	if err != nil {
 		return 0, err
 	}

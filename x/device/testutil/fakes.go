@@ -20,8 +20,6 @@ var ErrAccessDenied = errors.New("fake access: access denied")
 // resource) triples, matched exactly. Deny by default.
 type FakeAccess struct {
 	allowed map[[3]string]struct{}
-	// Calls counts Authorize calls (cost checks).
-	Calls int
 }
 
 var _ types.AccessKeeper = (*FakeAccess)(nil)
@@ -41,7 +39,6 @@ func (a *FakeAccess) Deny(subject, action, resource string) {
 
 // Authorize implements types.AccessKeeper.
 func (a *FakeAccess) Authorize(_ context.Context, subject, action, resource string) error {
-	a.Calls++
 	if _, ok := a.allowed[[3]string{subject, action, resource}]; ok {
 		return nil
 	}

@@ -149,11 +149,11 @@ func (d Device) ValidateStored(ac address.Codec) error {
 	if err := ValidateDeviceID(d.Id); err != nil {
 		return err
 	}
-	if err := validateCanonicalAddress(ac, "owner", d.Owner); err != nil {
-		return err
+	if _, err := ac.StringToBytes(d.Owner); err != nil {
+		return errorsmod.Wrapf(ErrInvalidAddress, "owner %q: %v", d.Owner, err)
 	}
-	if err := validateCanonicalAddress(ac, "home node", d.HomeNode); err != nil {
-		return err
+	if _, err := ac.StringToBytes(d.HomeNode); err != nil {
+		return errorsmod.Wrapf(ErrInvalidAddress, "home node %q: %v", d.HomeNode, err)
 	}
 	if err := d.Pubkey.Validate(); err != nil {
 		return err
@@ -186,16 +186,3 @@ func (d Device) ValidateStored(ac address.Codec) error {
 
 // IsActive reports whether the device may currently sign and send data.
 func (d Device) IsActive() bool { return d.Status == DEVICE_STATUS_ACTIVE }
-
-// validateCanonicalAddress requires addr to decode and to be spelled the way
-// the codec prints it: the keeper compares stored addresses as strings.
-func validateCanonicalAddress(ac address.Codec, field, addr string) error {
-	bz, err := ac.StringToBytes(addr)
-	if err != nil {
-		return errorsmod.Wrapf(ErrInvalidAddress, "%s %q: %v", field, addr, err)
-	}
-	if canon, err := ac.BytesToString(bz); err != nil || canon != addr {
-		return errorsmod.Wrapf(ErrInvalidAddress, "%s %q is not in canonical form", field, addr)
-	}
-	return nil
-}

@@ -39,8 +39,14 @@ func (pk PubKey) Validate() error {
 		if len(pk.Key) != Ed25519PubKeySize {
 			return errorsmod.Wrapf(ErrInvalidPubKey, "ed25519 key must be %d bytes, got %d", Ed25519PubKeySize, len(pk.Key))
 		}
-		if _, err := new(edwards25519.Point).SetBytes(pk.Key); err != nil {
+		p, err := new(edwards25519.Point).SetBytes(pk.Key)
+		if err != nil {
 			return errorsmod.Wrapf(ErrInvalidPubKey, "ed25519 key is not a curve point")
+		}
+		// Under ZIP-215 rules anyone can forge signatures for a small-order
+		// key (e.g. the identity), so such a key identifies nothing.
+		if new(edwards25519.Point).MultByCofactor(p).Equal(edwards25519.NewIdentityPoint()) == 1 {
+			return errorsmod.Wrapf(ErrInvalidPubKey, "ed25519 key has small order")
 		}
 	case KEY_TYPE_SECP256K1:
 		if len(pk.Key) != Secp256k1PubKeySize {

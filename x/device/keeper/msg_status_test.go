@@ -1,0 +1,124 @@
+package keeper_test
+
+import (
+	"strings"
+
+	"github.com/trustedge/trustedge/x/device/types"
+)
+
+func (s *DeviceSuite) suspend(signer, id, reason string) error {
+	_, err := s.f.MsgServer.SuspendDevice(s.f.Ctx, &types.MsgSuspendDevice{Signer: signer, DeviceId: id, Reason: reason})
+	return err
+}
+
+func (s *DeviceSuite) resume(signer, id string) error {
+	_, err := s.f.MsgServer.ResumeDevice(s.f.Ctx, &types.MsgResumeDevice{Signer: signer, DeviceId: id})
+	return err
+}
+
+func (s *DeviceSuite) revoke(signer, id, reason string) error {
+	_, err := s.f.MsgServer.RevokeDevice(s.f.Ctx, &types.MsgRevokeDevice{Signer: signer, DeviceId: id, Reason: reason})
+	return err
+}
+
+func (s *DeviceSuite) status(id string) types.DeviceStatus { return s.f.Device(s.T(), id).Status }
+
+func (s *DeviceSuite) TestStatusLifecycleByOwner() {
+	d := s.registered("a")
+	s.Require().NoError(s.suspend(s.alice, d.ID, "battery swap"))
+	s.Require().Equal(types.DEVICE_STATUS_SUSPENDED, s.status(d.ID))
+	s.requireEvents(&types.EventDeviceStatusChanged{
+		DeviceId: d.ID, Signer: s.alice, OldStatus: types.DEVICE_STATUS_ACTIVE, NewStatus: types.DEVICE_STATUS_SUSPENDED, Reason: "battery swap",
+	})
+	s.Require().NoError(s.resume(s.alice, d.ID))
+	s.Require().Equal(types.DEVICE_STATUS_ACTIVE, s.status(d.ID))
+	s.requireEvents(&types.EventDeviceStatusChanged{
+		DeviceId: d.ID, Signer: s.alice, OldStatus: types.DEVICE_STATUS_SUSPENDED, NewStatus: types.DEVICE_STATUS_ACTIVE,
+	})
+	s.Require().NoError(s.revoke(s.alice, d.ID, "decommissioned"))
+	s.Require().Equal(types.DEVICE_STATUS_REVOKED, s.status(d.ID))
+	s.requireEvents(&types.EventDeviceStatusChanged{
+		DeviceId: d.ID, Signer: s.alice, OldStatus: types.DEVICE_STATUS_ACTIVE, NewStatus: types.DEVICE_STATUS_REVOKED, Reason: "decommissioned",
+	})
+	// Revoked devices stay listed (the id stays taken).
+	s.Require().Equal([]string{d.ID}, s.ownerDevices(s.alice))
+}
+
+func (s *DeviceSuite) TestRevokeSuspended() {
+	d := s.registered("a")
+	s.Require().NoError(s.suspend(s.alice, d.ID, ""))
+	s.Require().NoError(s.revoke(s.alice, d.ID, ""))
+	s.Require().Equal(types.DEVICE_STATUS_REVOKED, s.status(d.ID))
+}
+
+func (s *DeviceSuite) TestStatusByAuthorityAndAdmin() {
+	d := s.registered("a")
+	s.Require().NoError(s.suspend(s.f.Authority, d.ID, "consortium order"))
+	s.requireEvents(&types.EventDeviceStatusChanged{
+		DeviceId: d.ID, Signer: s.f.Authority, OldStatus: types.DEVICE_STATUS_ACTIVE, NewStatus: types.DEVICE_STATUS_SUSPENDED, Reason: "consortium order",
+	})
+
+	// ops is refused until x/access grants it "admin" on this device.
+	s.requireRejected(types.ErrUnauthorized, func() error { return s.resume(s.ops, d.ID) })
+	s.f.Access.Allow(types.AccountSubject(s.ops), types.ActionAdmin, types.DeviceResource(d.ID))
+	s.Require().NoError(s.resume(s.ops, d.ID))
+	s.Require().Equal(types.DEVICE_STATUS_ACTIVE, s.status(d.ID))
+
+	// "register" is not "admin".
+	other := s.registered("b")
+	s.f.Access.Allow(types.AccountSubject(s.bob), types.ActionRegister, types.DeviceResource(other.ID))
+	s.requireRejected(types.ErrUnauthorized, func() error { return s.revoke(s.bob, other.ID, "") })
+	s.Require().NoError(s.revoke(s.ops, d.ID, "stolen"))
+	s.Require().Equal(types.DEVICE_STATUS_REVOKED, s.status(d.ID))
+}
+
+func (s *DeviceSuite) TestStatusRejections() {
+	active := s.registered("active")
+	suspended := s.registered("suspended")
+	s.Require().NoError(s.suspend(s.alice, suspended.ID, ""))
+	revoked := s.registered("revoked")
+	s.Require().NoError(s.revoke(s.alice, revoked.ID, ""))
+	// An admin grant on another device does not help.
+	s.f.Access.Allow(types.AccountSubject(s.ops), types.ActionAdmin, types.DeviceResource("elsewhere"))
+
+	cases := []struct {
+		name   string
+		call   func() error
+		target error
+	}{
+		{"signer not bech32", func() error { return s.suspend("ops", active.ID, "") }, types.ErrInvalidAddress},
+		{"bad id", func() error { return s.suspend(s.alice, "", "") }, types.ErrInvalidDeviceID},
+		{"unknown device", func() error { return s.suspend(s.alice, "nope", "") }, types.ErrDeviceNotFound},
+		{"stranger suspends", func() error { return s.suspend(s.bob, active.ID, "") }, types.ErrUnauthorized},
+		{"admin of another device", func() error { return s.suspend(s.ops, active.ID, "") }, types.ErrUnauthorized},
+		{"stranger resumes", func() error { return s.resume(s.bob, suspended.ID) }, types.ErrUnauthorized},
+		{"stranger revokes", func() error { return s.revoke(s.bob, active.ID, "") }, types.ErrUnauthorized},
+		{"suspend suspended", func() error { return s.suspend(s.alice, suspended.ID, "") }, types.ErrInvalidTransition},
+		{"resume active", func() error { return s.resume(s.alice, active.ID) }, types.ErrInvalidTransition},
+		{"suspend revoked", func() error { return s.suspend(s.alice, revoked.ID, "") }, types.ErrDeviceRevoked},
+		{"resume revoked", func() error { return s.resume(s.alice, revoked.ID) }, types.ErrDeviceRevoked},
+		{"revoke revoked", func() error { return s.revoke(s.alice, revoked.ID, "") }, types.ErrDeviceRevoked},
+		{"authority resumes revoked", func() error { return s.resume(s.f.Authority, revoked.ID) }, types.ErrDeviceRevoked},
+		{"reason too long", func() error { return s.suspend(s.alice, active.ID, strings.Repeat("r", types.MaxReasonLen+1)) }, types.ErrInvalidReason},
+		{"reason with control char", func() error { return s.revoke(s.alice, active.ID, "a\x00b") }, types.ErrInvalidReason},
+	}
+	for _, tc := range cases {
+		s.Run(tc.name, func() { s.requireRejected(tc.target, tc.call) })
+	}
+}
+
+func (s *DeviceSuite) TestRevokedDeviceRefusesEverything() {
+	d := s.registered("a")
+	s.Require().NoError(s.revoke(s.alice, d.ID, ""))
+	newKey := s.device("x").Key
+	s.requireRejected(types.ErrDeviceRevoked, func() error {
+		_, err := s.f.MsgServer.RotateDeviceKey(s.f.Ctx, d.RotateMsg(1, newKey))
+		return err
+	})
+	s.requireRejected(types.ErrDeviceRevoked, func() error {
+		_, err := s.f.MsgServer.TransferDevice(s.f.Ctx, &types.MsgTransferDevice{Owner: s.alice, DeviceId: d.ID, NewOwner: s.bob})
+		return err
+	})
+	_, err := s.f.Keeper.VerifySignature(s.f.Ctx, d.ID, []byte("m"), d.Key.Sign([]byte("m")), 0)
+	s.Require().ErrorIs(err, types.ErrDeviceRevoked)
+}
