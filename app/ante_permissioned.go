@@ -14,7 +14,7 @@ import (
 
 // SenderGateEdge is what the gate needs from x/edge.
 type SenderGateEdge interface {
-	IsAuthority(ctx context.Context, addr string) (bool, error)
+	IsAuthorityAddr(ctx context.Context, addr sdk.AccAddress) (bool, error)
 	IsOperator(ctx context.Context, addr sdk.AccAddress) (bool, error)
 }
 
@@ -57,18 +57,20 @@ func (d PermissionedSenderDecorator) AnteHandle(ctx sdk.Context, tx sdk.Tx, simu
 	return next(ctx, tx, simulate)
 }
 
+// admit runs the cheap point reads first (operator, authority) and the grant
+// walk last; this runs on every CheckTx and DeliverTx.
 func (d PermissionedSenderDecorator) admit(ctx sdk.Context, signer sdk.AccAddress) error {
-	bech, err := d.codec.BytesToString(signer)
-	if err != nil {
-		return err
-	}
-	if ok, err := d.edge.IsAuthority(ctx, bech); err != nil || ok {
-		return err
-	}
 	if ok, err := d.edge.IsOperator(ctx, signer); err != nil || ok {
 		return err
 	}
+	if ok, err := d.edge.IsAuthorityAddr(ctx, signer); err != nil || ok {
+		return err
+	}
 	if ok, err := d.access.HasLiveGrant(ctx, signer); err != nil || ok {
+		return err
+	}
+	bech, err := d.codec.BytesToString(signer)
+	if err != nil {
 		return err
 	}
 	return errorsmod.Wrapf(accesstypes.ErrSenderNotPermitted, "%s", bech)

@@ -5,20 +5,28 @@
 #
 # chain: start a fresh 4-validator localnet in its own home, load it with
 # signed bank sends (bench accounts) and x/edge heartbeats (each node's
-# operator key) from build/tebench, stop the localnet, and print one line:
+# operator key) from build/tebench, always stop the localnet, and print one
+# line on stdout:
 #   chain tx_per_s=<n> block_time_ms=<n> p50_commit_ms=<n> p99_commit_ms=<n>
-# Everything else goes to stderr.
+# Progress, node settings and a CPU breakdown go to stderr. Refuses to run
+# while the localnet ports are in use. Needs only Go, curl, bash and coreutils/awk/sed.
 #
 # Settings (environment):
-#   BENCH_DURATION=30s  measurement window      BENCH_WARMUP=5s   load before it
-#   BENCH_RATE=1200     offered bank sends/s    BENCH_HB_RATE=40  offered heartbeats/s (all operators)
-#   BENCH_ACCOUNTS=2000 bench accounts          BENCH_WORKERS=    send workers (default: one per account)
-#   BLOCK_TIME=1s       timeout_commit          BENCH_NODES=4     validators
-#   BENCH_HOME=build/localnet-bench             BENCH_TUNE=1      apply the node tuning below (0: localnet defaults)
-#   BENCH_KEEP_LOGS=1   keep the bench home (node logs) after the run (it is wiped at the next run)
+#   BENCH_DURATION=30s   measurement window     BENCH_WARMUP=5s    load before it
+#   BENCH_RATE=1200      offered bank sends/s   BENCH_HB_RATE=40   offered heartbeats/s (all operators)
+#   BENCH_ACCOUNTS=2000  bench accounts         BENCH_WORKERS=     in-flight broadcasts (default 8 per node)
+#   BLOCK_TIME=500ms     timeout_commit         BENCH_NODES=4      validators
+#   BENCH_HOME=build/localnet-bench (kept for its node logs; wiped by the next run; BENCH_KEEP_LOGS=0 removes it)
+#   BENCH_TUNE=1         apply tune_node below (0: the localnet's config as generated)
+#   BENCH_CONFIG="config:mempool:size=10000;app::iavl-cache-size=0"  extra overrides,
+#                        FILE(config|app):SECTION:KEY=VALUE separated by ';' (applied after tune_node)
+#   PORT_OFFSET=0        shift every localnet port (as scripts/localnet.sh does)
+#   TRUSTEDGED, TEBENCH  binaries to use (default build/…, rebuilt when their sources are newer)
+# The nodes inherit this process's environment (e.g. GOGC), as with scripts/localnet.sh.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+TRUSTEDGED_SET="${TRUSTEDGED:-}" TEBENCH_SET="${TEBENCH:-}"
 BIN="${TRUSTEDGED:-$ROOT/build/trustedged}"
 TEBENCH="${TEBENCH:-$ROOT/build/tebench}"
 BENCH_HOME="${BENCH_HOME:-$ROOT/build/localnet-bench}"
@@ -31,7 +39,9 @@ BENCH_ACCOUNTS="${BENCH_ACCOUNTS:-2000}"
 BENCH_WORKERS="${BENCH_WORKERS:-}"
 BENCH_TUNE="${BENCH_TUNE:-1}"
 BENCH_KEEP_LOGS="${BENCH_KEEP_LOGS:-1}"
-export BLOCK_TIME="${BLOCK_TIME:-1s}"
+BENCH_CONFIG="${BENCH_CONFIG:-}"
+export PORT_OFFSET="${PORT_OFFSET:-0}"
+export BLOCK_TIME="${BLOCK_TIME:-500ms}"
 CHAIN_ID="${CHAIN_ID:-trustedge-local}"
 export CHAIN_ID TRUSTEDGED="$BIN"
 
@@ -39,7 +49,8 @@ log() { printf '[bench] %s\n' "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
 
 # Same layout as scripts/localnet.sh.
-rpc_port() { echo $((26657 + 100 * $1)); }
+rpc_port() { echo $((PORT_OFFSET + 26657 + 100 * $1)); }
+grpc_port() { echo $((PORT_OFFSET + 9090 + 100 * $1)); }
 
 # port_busy PORT: something accepts connections on 127.0.0.1:PORT.
 port_busy() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
@@ -47,8 +58,9 @@ port_busy() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 check_ports() {
   local i p busy=()
   for ((i = 0; i < BENCH_NODES; i++)); do
-    for p in $((26656 + 100 * i)) $((26657 + 100 * i)) $((26658 + 100 * i)) $((26660 + 100 * i)) \
-      $((9090 + 100 * i)) $((1317 + 100 * i)); do
+    for p in $((PORT_OFFSET + 26656 + 100 * i)) $((PORT_OFFSET + 26657 + 100 * i)) \
+      $((PORT_OFFSET + 26658 + 100 * i)) $((PORT_OFFSET + 26660 + 100 * i)) \
+      $((PORT_OFFSET + 9090 + 100 * i)) $((PORT_OFFSET + 1317 + 100 * i)); do
       port_busy "$p" && busy+=("$p")
     done
   done
@@ -65,11 +77,12 @@ needs_build() {
 }
 
 build() {
-  if needs_build "$BIN" "$ROOT/app" "$ROOT/x" "$ROOT/node/cmd/trustedged" "$ROOT/go.mod" "$ROOT/go.sum"; then
+  # Only the default binaries are (re)built; TRUSTEDGED/TEBENCH are used as given.
+  if [ -z "${TRUSTEDGED_SET:-}" ] && needs_build "$BIN" "$ROOT/app" "$ROOT/x" "$ROOT/node/cmd/trustedged" "$ROOT/go.mod" "$ROOT/go.sum"; then
     log "building $BIN"
     make -C "$ROOT" build >&2
   fi
-  if needs_build "$TEBENCH" "$ROOT/app" "$ROOT/x" "$ROOT/node/cmd/tebench" "$ROOT/go.mod" "$ROOT/go.sum"; then
+  if [ -z "${TEBENCH_SET:-}" ] && needs_build "$TEBENCH" "$ROOT/app" "$ROOT/x" "$ROOT/node/cmd/tebench" "$ROOT/go.mod" "$ROOT/go.sum"; then
     log "building $TEBENCH"
     make -C "$ROOT" build-bench >&2
   fi
@@ -88,21 +101,28 @@ set_toml() {
 }
 
 # tune_node HOME: the node settings the benchmark changes from the localnet
-# defaults (see the README/benchmark notes for the measured effect of each).
+# defaults (measured effects: see the bench notes in the PR / report).
 tune_node() {
-  local cfg="$1/config/config.toml" appcfg="$1/config/app.toml"
-  # No tx indexing: the load generator matches txs from /block, and the kv
-  # indexer writes every event of every tx on all four nodes.
+  local cfg="$1/config/config.toml"
+  # No tx indexing: tebench matches txs from /block + /block_results, and
+  # the kv indexer writes every event attribute of every tx on all four nodes.
   set_toml "$cfg" tx_index indexer '"null"'
-  # Per-block INFO logging of four nodes costs CPU on a 2-core box.
-  set_toml "$cfg" "" log_level '"warn"'
-  # Room for a few seconds of load in the mempool, and a dedup cache that
-  # covers the gossip of several blocks (each tx reaches a node up to 4 times).
-  set_toml "$cfg" mempool size 50000
-  set_toml "$cfg" mempool cache_size 100000
-  # App-side: nothing extra (no telemetry, no API server needed).
-  set_toml "$appcfg" api enable false
-  set_toml "$appcfg" grpc-web enable false
+}
+
+# apply_overrides HOME: BENCH_CONFIG entries FILE:SECTION:KEY=VALUE.
+apply_overrides() {
+  local home=$1 entry file section kv
+  local IFS=';'
+  for entry in $BENCH_CONFIG; do
+    [ -n "$entry" ] || continue
+    IFS=: read -r file section kv <<<"$entry"
+    case "$file" in
+    config) file="$home/config/config.toml" ;;
+    app) file="$home/config/app.toml" ;;
+    *) die "BENCH_CONFIG entry '$entry': file must be config or app" ;;
+    esac
+    set_toml "$file" "$section" "${kv%%=*}" "${kv#*=}" || die "BENCH_CONFIG entry '$entry' does not apply"
+  done
 }
 
 app_height() {
@@ -135,11 +155,34 @@ cleanup() {
   exit "$rc"
 }
 
+# warn_if_busy: the benchmark is CPU-bound; other work on the box lowers it.
+warn_if_busy() {
+  local load cpus
+  load="$(cut -d' ' -f1 /proc/loadavg 2>/dev/null || echo 0)"
+  cpus="$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo 1)"
+  if awk -v l="$load" -v c="$cpus" 'BEGIN { exit !(l > c / 2) }'; then
+    log "WARNING: load average $load on $cpus CPUs before the run: other processes will share the CPU with the validators (see tebench's cpu line)"
+  fi
+}
+
+# verdict LINE: compare the result with the acceptance target (stderr only).
+verdict() {
+  local tps p99
+  tps="$(sed -n 's/.*tx_per_s=\([0-9]*\).*/\1/p' <<<"$1")"
+  p99="$(sed -n 's/.*p99_commit_ms=\([0-9]*\).*/\1/p' <<<"$1")"
+  if [ "${tps:-0}" -ge 1000 ] && [ "${p99:-99999}" -le 2000 ]; then
+    log "target (>= 1000 tx/s, p99 commit <= 2000 ms): met"
+  else
+    log "target (>= 1000 tx/s, p99 commit <= 2000 ms): NOT met (tx_per_s=$tps p99_commit_ms=$p99)"
+  fi
+}
+
 chain() {
   command -v curl >/dev/null || die "curl is required"
   command -v go >/dev/null || [ -x "$TEBENCH" ] || die "go is required to build tebench"
   check_ports
   build
+  warn_if_busy
 
   rm -rf "$BENCH_HOME"
   mkdir -p "$BENCH_HOME"
@@ -147,7 +190,9 @@ chain() {
   trap 'exit 130' INT TERM
 
   # Bench accounts go into genesis when trustedged has bulk-add-genesis-account;
-  # otherwise tebench creates them with MsgMultiSend from `demo` before loading.
+  # otherwise tebench creates them with MsgMultiSend from `admin` (the
+  # authority) before loading. Either way tebench grants them the x/access
+  # grant the permissioned-sender gate requires.
   if "$BIN" genesis --help 2>/dev/null | grep -q "^  bulk-add-genesis-account"; then
     "$TEBENCH" accounts -n "$BENCH_ACCOUNTS" >"$BENCH_HOME/bench-accounts.json"
     export EXTRA_ACCOUNTS_FILE="$BENCH_HOME/bench-accounts.json"
@@ -158,19 +203,22 @@ chain() {
 
   log "starting a fresh $BENCH_NODES-validator localnet in $BENCH_HOME (BLOCK_TIME=$BLOCK_TIME)"
   localnet start "$BENCH_NODES" >&2
-  if [ "$BENCH_TUNE" = 1 ]; then
+  if [ "$BENCH_TUNE" = 1 ] || [ -n "$BENCH_CONFIG" ]; then
     # localnet.sh creates and starts the homes in one go: restart once to
     # apply the bench settings to the generated config.
     localnet stop >&2
-    for ((i = 0; i < BENCH_NODES; i++)); do tune_node "$BENCH_HOME/node$i"; done
-    log "applied bench node settings; restarting"
+    for ((i = 0; i < BENCH_NODES; i++)); do
+      [ "$BENCH_TUNE" != 1 ] || tune_node "$BENCH_HOME/node$i"
+      apply_overrides "$BENCH_HOME/node$i"
+    done
+    log "applied bench node settings (tune=$BENCH_TUNE overrides='$BENCH_CONFIG'); restarting"
     localnet start "$BENCH_NODES" >/dev/null
   fi
   wait_blocks 2
 
   local nodes="" i args
   for ((i = 0; i < BENCH_NODES; i++)); do nodes+="http://127.0.0.1:$(rpc_port "$i"),"; done
-  args=(run -nodes "${nodes%,}" -grpc 127.0.0.1:9090 -chain-id "$CHAIN_ID" -localnet-home "$BENCH_HOME"
+  args=(run -nodes "${nodes%,}" -grpc "127.0.0.1:$(grpc_port 0)" -chain-id "$CHAIN_ID" -localnet-home "$BENCH_HOME"
     -accounts "$BENCH_ACCOUNTS" -rate "$BENCH_RATE" -heartbeat-rate "$BENCH_HB_RATE"
     -duration "$BENCH_DURATION" -warmup "$BENCH_WARMUP")
   [ -z "$BENCH_WORKERS" ] || args+=(-workers "$BENCH_WORKERS")
@@ -179,10 +227,11 @@ chain() {
   out="$("$TEBENCH" "${args[@]}" "$@")" || die "tebench failed"
   out="$(printf '%s\n' "$out" | grep '^chain ' | tail -n 1)"
   [ -n "$out" ] || die "tebench printed no result"
+  verdict "$out"
   printf '%s\n' "$out"
 }
 
 case "${1:-}" in
 chain) shift; chain "$@" ;;
-*) sed -n '2,20p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
+*) sed -n '2,/^set -euo/p' "${BASH_SOURCE[0]}" | sed '$d; s/^# \{0,1\}//' >&2; exit 2 ;;
 esac

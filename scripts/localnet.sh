@@ -22,7 +22,8 @@ CHAIN_ID="${CHAIN_ID:-trustedge-local}"
 BLOCK_TIME="${BLOCK_TIME:-1s}"
 POWER="${POWER:-10}"
 KR=(--keyring-backend test)
-# Extra funded accounts for load tests: a file of `address coins` lines.
+# Extra funded accounts for load tests: the JSON `genesis bulk-add-genesis-account`
+# takes ([{"address":"edge1…","coins":[{"denom":"uedge","amount":"1"}]}]).
 EXTRA_ACCOUNTS_FILE="${EXTRA_ACCOUNTS_FILE:-}"
 
 log() { printf '[localnet] %s\n' "$*" >&2; }

@@ -14,6 +14,8 @@ import (
 	"github.com/cosmos/cosmos-sdk/crypto/keys/secp256k1"
 	cryptotypes "github.com/cosmos/cosmos-sdk/crypto/types"
 	sdk "github.com/cosmos/cosmos-sdk/types"
+
+	"github.com/trustedge/trustedge/app"
 )
 
 // benchKeyPrefix seeds the deterministic bench keys: key i is the secp256k1
@@ -30,8 +32,32 @@ type account struct {
 	addrStr string
 	accNum  uint64
 	seq     uint64
-	node    int // index of the RPC endpoint this account broadcasts to
+	node    int      // index of the RPC endpoint this account broadcasts to
+	to      *account // recipient of its bank sends
+
+	// presigned holds txs signed ahead of the load at sequences
+	// presignedSeq, presignedSeq+1, …, so the measurement window is not
+	// spent in the client's secp256k1 signing.
+	presigned    [][]byte
+	presignedSeq uint64
 }
+
+// nextPresigned returns the presigned tx for acc.seq, if there is one.
+func (a *account) nextPresigned() []byte {
+	for len(a.presigned) > 0 && a.presignedSeq < a.seq {
+		a.presigned = a.presigned[1:]
+		a.presignedSeq++
+	}
+	if len(a.presigned) == 0 || a.presignedSeq != a.seq {
+		a.presigned = nil
+		return nil
+	}
+	return a.presigned[0]
+}
+
+// Addresses are formatted with the global bech32 config: set the edge prefixes
+// before any account exists.
+func init() { app.SetAddressPrefixes() }
 
 func newAccount(name string, priv cryptotypes.PrivKey) *account {
 	pub := priv.PubKey()

@@ -1,11 +1,13 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"os"
 	"regexp"
+	"runtime"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -19,9 +21,6 @@ import (
 	"github.com/cosmos/cosmos-sdk/codec"
 	sdk "github.com/cosmos/cosmos-sdk/types"
 	authtypes "github.com/cosmos/cosmos-sdk/x/auth/types"
-	banktypes "github.com/cosmos/cosmos-sdk/x/bank/types"
-
-	"github.com/trustedge/trustedge/app"
 )
 
 type txKind uint8
@@ -62,13 +61,15 @@ func newPendingSet() *pendingSet {
 	return p
 }
 
+// add records an accepted tx. A resend of a tx already pending (the node
+// answered "already in cache") keeps its first submission time.
 func (p *pendingSet) add(h [32]byte, tx pendingTx) {
 	s := &p.shards[h[0]%64]
 	s.mu.Lock()
 	if _, dup := s.m[h]; !dup {
 		p.n.Add(1)
+		s.m[h] = tx
 	}
-	s.m[h] = tx
 	s.mu.Unlock()
 }
 
@@ -82,6 +83,22 @@ func (p *pendingSet) take(h [32]byte) (pendingTx, bool) {
 	}
 	s.mu.Unlock()
 	return tx, ok
+}
+
+// submittedBetween returns the submit times of pending txs submitted in [from, to).
+func (p *pendingSet) submittedBetween(from, to time.Time) []time.Time {
+	var out []time.Time
+	for i := range p.shards {
+		s := &p.shards[i]
+		s.mu.Lock()
+		for _, tx := range s.m {
+			if !tx.submit.Before(from) && tx.submit.Before(to) {
+				out = append(out, tx.submit)
+			}
+		}
+		s.mu.Unlock()
+	}
+	return out
 }
 
 // countBefore counts pending txs submitted before t.
@@ -110,6 +127,7 @@ type counters struct {
 	rejOther   atomic.Int64
 	errRPC     atomic.Int64 // transport errors
 	dropTokens atomic.Int64 // pacer ticks no worker was free to take
+	signedLive atomic.Int64 // txs signed during the load (presigned ran out or was invalidated)
 }
 
 type bench struct {
@@ -148,23 +166,32 @@ var seqMismatchRe = regexp.MustCompile(`expected (\d+), got (\d+)`)
 // send signs msg as acc and broadcasts it to acc's node until the node
 // accepts it, the attempt budget runs out or ctx ends. Mempool-full answers
 // back off and retry; sequence mismatches resync from the node's answer.
-func (b *bench) send(ctx context.Context, acc *account, kind txKind, msg sdk.Msg) {
+func (b *bench) send(ctx context.Context, acc *account, kind txKind, msg func() sdk.Msg) {
 	cl := b.clients[acc.node]
 	backoff := 20 * time.Millisecond
+	// Latency counts from the first attempt: time spent rejected (mempool
+	// full, resync) is part of what the client waits.
+	var first time.Time
 	for attempt := 0; attempt < 50 && ctx.Err() == nil; attempt++ {
-		tx, err := b.signer.sign(acc, 0, msg)
-		if err != nil {
-			b.logErrOnce("signing for %s: %v", acc.name, err)
-			b.c.rejOther.Add(1)
-			return
+		tx := acc.nextPresigned()
+		if tx == nil {
+			var err error
+			if tx, err = b.signer.sign(acc, 0, msg()); err != nil {
+				b.logErrOnce("signing for %s: %v", acc.name, err)
+				b.c.rejOther.Add(1)
+				return
+			}
+			b.c.signedLive.Add(1)
 		}
 		h := txHash(tx)
-		submit := time.Now()
+		if first.IsZero() {
+			first = time.Now()
+		}
 		b.c.sent[kind].Add(1)
 		res, err := cl.broadcastTxSync(ctx, tx)
 		switch {
 		case err == nil && res.Code == 0, isInCache(err):
-			b.pending.add(h, pendingTx{submit: submit, kind: kind})
+			b.pending.add(h, pendingTx{submit: first, kind: kind})
 			b.c.accepted[kind].Add(1)
 			acc.seq++
 			return
@@ -202,9 +229,10 @@ func (b *bench) send(ctx context.Context, acc *account, kind txKind, msg sdk.Msg
 	}
 }
 
-// pace hands out rate tokens per second to the send workers. A token no
-// worker is free to take is dropped and counted (the client could not keep
-// up: raise -workers).
+// pace hands out rate tokens per second to the send workers. Up to one
+// second of tokens queue; beyond that a token no worker is free to take is
+// dropped and counted: the workers are blocked because the nodes answer
+// CheckTx slowly (e.g. while executing a block) or -max-pending is reached.
 func (b *bench) pace(ctx context.Context, rate float64) {
 	const tick = 2 * time.Millisecond
 	t := time.NewTicker(tick)
@@ -230,18 +258,19 @@ func (b *bench) pace(ctx context.Context, rate float64) {
 }
 
 // sendWorker owns accs: each token sends 1uedge from its next account to
-// the following bench account.
-func (b *bench) sendWorker(ctx context.Context, accs []*account, all []*account, idx []int) {
+// that account's recipient.
+func (b *bench) sendWorker(ctx context.Context, accs []*account) {
 	for i := 0; ; i++ {
 		select {
 		case <-ctx.Done():
 			return
 		case <-b.tokens:
 		}
-		k := i % len(accs)
-		acc := accs[k]
-		to := all[(idx[k]+1)%len(all)]
-		b.send(ctx, acc, kindSend, bankSendMsg(acc, to))
+		for b.cfg.maxPending > 0 && b.pending.n.Load() >= int64(b.cfg.maxPending) && ctx.Err() == nil {
+			sleepCtx(ctx, 5*time.Millisecond)
+		}
+		acc := accs[i%len(accs)]
+		b.send(ctx, acc, kindSend, func() sdk.Msg { return bankSendMsg(acc, acc.to) })
 	}
 }
 
@@ -252,13 +281,13 @@ func (b *bench) heartbeatWorker(ctx context.Context, op *account, rate float64) 
 	}
 	t := time.NewTicker(time.Duration(float64(time.Second) / rate))
 	defer t.Stop()
-	for n := uint64(0); ; n++ {
+	for {
 		select {
 		case <-ctx.Done():
 			return
 		case <-t.C:
 		}
-		b.send(ctx, op, kindHeartbeat, heartbeatMsg(op, n))
+		b.send(ctx, op, kindHeartbeat, func() sdk.Msg { return heartbeatMsg(op, op.seq) })
 	}
 }
 
@@ -295,12 +324,12 @@ func (b *bench) processBlock(ctx context.Context, cl *rpcClient, height int64, o
 	if err != nil {
 		return err
 	}
-	codes, err := cl.blockResultCodes(ctx, height)
+	results, err := cl.blockResults(ctx, height)
 	if err != nil {
 		return err
 	}
-	if len(codes) != len(blk.Txs) {
-		return fmt.Errorf("%d txs but %d results", len(blk.Txs), len(codes))
+	if len(results) != len(blk.Txs) {
+		return fmt.Errorf("%d txs but %d results", len(blk.Txs), len(results))
 	}
 	br := blockRec{height: height, hdrTime: blk.Time, obs: obs, ntx: len(blk.Txs)}
 	var recs []commitRec
@@ -310,19 +339,62 @@ func (b *bench) processBlock(ctx context.Context, cl *rpcClient, height int64, o
 			continue
 		}
 		br.ours++
-		if codes[i] == 0 {
+		r := results[i]
+		if r.Code == 0 {
 			br.oursOK++
 			b.c.committed[p.kind].Add(1)
 		} else {
 			b.c.failed.Add(1)
+			b.logErrOnce("%s tx failed in block %d: code=%d codespace=%s log=%s", p.kind, height, r.Code, r.Codespace, r.Log)
 		}
-		recs = append(recs, commitRec{submit: p.submit, commit: obs, code: codes[i], kind: p.kind})
+		recs = append(recs, commitRec{submit: p.submit, commit: obs, code: r.Code, kind: p.kind})
 	}
 	b.mu.Lock()
 	b.commits = append(b.commits, recs...)
 	b.blocks = append(b.blocks, br)
 	b.mu.Unlock()
 	return nil
+}
+
+// presign signs perAcc txs ahead for every account, from its current
+// sequence on, using all CPUs.
+func (b *bench) presign(accs []*account, perAcc int, msg func(a *account) sdk.Msg) error {
+	var (
+		wg    sync.WaitGroup
+		next  atomic.Int64
+		errMu sync.Mutex
+		first error
+	)
+	for range runtime.NumCPU() {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				i := int(next.Add(1)) - 1
+				if i >= len(accs) {
+					return
+				}
+				a := accs[i]
+				start := a.seq
+				txs := make([][]byte, 0, perAcc)
+				for k := range perAcc {
+					a.seq = start + uint64(k)
+					tx, err := b.signer.sign(a, 0, msg(a))
+					if err != nil {
+						errMu.Lock()
+						first = cmp.Or(first, err)
+						errMu.Unlock()
+						break
+					}
+					txs = append(txs, tx)
+				}
+				a.seq = start
+				a.presigned, a.presignedSeq = txs, start
+			}
+		}()
+	}
+	wg.Wait()
+	return first
 }
 
 func sleepCtx(ctx context.Context, d time.Duration) {
@@ -353,7 +425,19 @@ func newAccountQuerier(addr string, enc encoding) (*accountQuerier, error) {
 var errNoAccount = errors.New("account not found")
 
 func (q *accountQuerier) load(ctx context.Context, acc *account) error {
-	res, err := q.qc.Account(ctx, &authtypes.QueryAccountRequest{Address: acc.addrStr})
+	var (
+		res *authtypes.QueryAccountResponse
+		err error
+	)
+	// Right after a (re)start the node may answer "invalid height" for a
+	// moment: retry anything but "not found" for up to 30 s.
+	for try := 0; try < 120; try++ {
+		res, err = q.qc.Account(ctx, &authtypes.QueryAccountRequest{Address: acc.addrStr})
+		if err == nil || status.Code(err) == codes.NotFound || ctx.Err() != nil {
+			break
+		}
+		sleepCtx(ctx, 250*time.Millisecond)
+	}
 	if status.Code(err) == codes.NotFound {
 		return errNoAccount
 	}
@@ -397,50 +481,4 @@ func (q *accountQuerier) loadAll(ctx context.Context, accs []*account) ([]*accou
 	}
 	wg.Wait()
 	return missing, firstEr
-}
-
-// fund creates the missing bench accounts with MsgMultiSend from funder
-// (used when the genesis could not include them).
-func (b *bench) fund(ctx context.Context, q *accountQuerier, funder *account, missing []*account) error {
-	if err := q.load(ctx, funder); err != nil {
-		return fmt.Errorf("funder %s: %w", funder.addrStr, err)
-	}
-	coins := sdk.NewCoins(sdk.NewInt64Coin(app.FeeDenom, b.cfg.fundAmount))
-	const chunk = 500
-	logf("funding %d accounts from %s (%s) with MsgMultiSend", len(missing), funder.name, funder.addrStr)
-	for start := 0; start < len(missing); start += chunk {
-		end := min(start+chunk, len(missing))
-		outs := make([]banktypes.Output, 0, end-start)
-		for _, a := range missing[start:end] {
-			outs = append(outs, banktypes.NewOutput(a.addr, coins))
-		}
-		total := sdk.NewCoins(sdk.NewInt64Coin(app.FeeDenom, b.cfg.fundAmount*int64(end-start)))
-		msg := banktypes.NewMsgMultiSend(banktypes.NewInput(funder.addr, total), outs)
-		tx, err := b.signer.sign(funder, 200_000+uint64(end-start)*60_000, msg)
-		if err != nil {
-			return err
-		}
-		res, err := b.clients[0].broadcastTxSync(ctx, tx)
-		if err != nil {
-			return fmt.Errorf("funding tx: %w", err)
-		}
-		if res.Code != 0 {
-			return fmt.Errorf("funding tx rejected: code=%d %s", res.Code, res.Log)
-		}
-		funder.seq++
-	}
-	deadline := time.Now().Add(60 * time.Second)
-	for {
-		still, err := q.loadAll(ctx, missing)
-		if err != nil {
-			return err
-		}
-		if len(still) == 0 {
-			return nil
-		}
-		if time.Now().After(deadline) {
-			return fmt.Errorf("%d bench accounts still missing 60 s after funding", len(still))
-		}
-		sleepCtx(ctx, 500*time.Millisecond)
-	}
 }

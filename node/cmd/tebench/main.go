@@ -16,6 +16,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"math"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -44,6 +45,8 @@ type config struct {
 	fundKey      string
 	fundAmount   int64
 	progress     time.Duration
+	presign      bool
+	maxPending   int
 }
 
 func main() {
@@ -93,17 +96,19 @@ func cmdRun(args []string) error {
 	fs.StringVar(&cfg.grpcAddr, "grpc", "127.0.0.1:9090", "gRPC endpoint for account queries")
 	fs.StringVar(&cfg.chainID, "chain-id", "trustedge-local", "chain id")
 	fs.IntVar(&cfg.numAccounts, "accounts", 1000, "bench accounts (deterministic keys) sending bank transfers")
-	fs.IntVar(&cfg.workers, "workers", 0, "concurrent send workers, each owning accounts/workers accounts (default: accounts)")
+	fs.IntVar(&cfg.workers, "workers", 0, "concurrent bank-send workers (in-flight broadcast_tx_sync calls), each owning accounts/workers accounts (default: 8 per node)")
 	fs.Float64Var(&cfg.rate, "rate", 1200, "offered bank-send load, tx/s")
 	fs.Float64Var(&cfg.hbRate, "heartbeat-rate", 40, "offered heartbeat load, tx/s, split over the node operators")
 	fs.DurationVar(&cfg.warmup, "warmup", 5*time.Second, "load before the measurement window")
 	fs.DurationVar(&cfg.duration, "duration", 30*time.Second, "measurement window")
-	fs.DurationVar(&cfg.drain, "drain", 10*time.Second, "max wait after the window for its txs to commit (load continues)")
+	fs.DurationVar(&cfg.drain, "drain", 20*time.Second, "max wait after the window for its txs to commit (load continues)")
 	fs.Uint64Var(&cfg.gas, "gas", 200_000, "gas limit of every tx (fees are zero)")
 	fs.StringVar(&cfg.localnetHome, "localnet-home", ".localnet", "localnet home: operator keys are node<i> in <home>/node<i>/keyring-test")
-	fs.StringVar(&cfg.fundKey, "fund-key", "demo", "key in <localnet-home>/node0 that funds bench accounts missing on chain (\"\" = fail instead)")
-	fs.Int64Var(&cfg.fundAmount, "fund-amount", 1_000_000_000, "uedge given to each bench account when funding")
+	fs.StringVar(&cfg.fundKey, "fund-key", "admin", "key in <localnet-home>/node0 (the authority) that funds and grants bench accounts missing on chain (\"\" = fail instead)")
+	fs.Int64Var(&cfg.fundAmount, "fund-amount", 10_000_000, "uedge given to each bench account when funding")
 	fs.DurationVar(&cfg.progress, "progress", 5*time.Second, "progress line interval (stderr)")
+	fs.IntVar(&cfg.maxPending, "max-pending", -1, "pause sending while this many accepted txs await a block (default: 2 s of -rate; 0: no limit)")
+	fs.BoolVar(&cfg.presign, "presign", true, "sign the run's txs before the load starts (the window then measures the chain, not client signing)")
 	_ = fs.Parse(args)
 	for _, n := range strings.Split(*nodes, ",") {
 		if n = strings.TrimSpace(n); n != "" {
@@ -113,8 +118,12 @@ func cmdRun(args []string) error {
 	if len(cfg.nodes) == 0 || cfg.numAccounts < 1 {
 		return fmt.Errorf("need at least one node and one account")
 	}
-	if cfg.workers <= 0 || cfg.workers > cfg.numAccounts {
-		cfg.workers = cfg.numAccounts
+	if cfg.workers <= 0 {
+		cfg.workers = 8 * len(cfg.nodes)
+	}
+	cfg.workers = min(cfg.workers, cfg.numAccounts)
+	if cfg.maxPending < 0 {
+		cfg.maxPending = int(2 * (cfg.rate + cfg.hbRate))
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
@@ -155,6 +164,7 @@ func run(ctx context.Context, cfg config) (summary, error) {
 	accs := benchAccounts(cfg.numAccounts)
 	for i, a := range accs {
 		a.node = i % len(cfg.nodes)
+		a.to = accs[(i+1)%len(accs)]
 	}
 
 	q, err := newAccountQuerier(cfg.grpcAddr, enc)
@@ -166,24 +176,30 @@ func run(ctx context.Context, cfg config) (summary, error) {
 	if missing, err := q.loadAll(ctx, ops); err != nil || len(missing) > 0 {
 		return summary{}, fmt.Errorf("operator accounts: missing=%d err=%v", len(missing), err)
 	}
-	missing, err := q.loadAll(ctx, accs)
-	if err != nil {
+	var funder *account
+	if cfg.fundKey != "" {
+		if funder, err = loadKeyringKey(enc.app.Codec(), filepath.Join(cfg.localnetHome, "node0"), cfg.fundKey); err != nil {
+			return summary{}, err
+		}
+	}
+	if err := b.setupAccounts(ctx, q, funder, accs); err != nil {
 		return summary{}, err
 	}
-	if len(missing) > 0 {
-		if cfg.fundKey == "" {
-			return summary{}, fmt.Errorf("%d of %d bench accounts are not on chain (fund them in genesis: tebench accounts)", len(missing), len(accs))
-		}
-		funder, err := loadKeyringKey(enc.app.Codec(), filepath.Join(cfg.localnetHome, "node0"), cfg.fundKey)
-		if err != nil {
+
+	if cfg.presign {
+		total := (cfg.warmup + cfg.duration + cfg.drain).Seconds() * 1.2
+		perAcc := int(math.Ceil(cfg.rate*total/float64(len(accs)))) + 2
+		perOp := int(math.Ceil(cfg.hbRate*total/float64(len(ops)))) + 2
+		t := time.Now()
+		if err := b.presign(accs, perAcc, func(a *account) sdk.Msg { return bankSendMsg(a, a.to) }); err != nil {
 			return summary{}, err
 		}
-		if err := b.fund(ctx, q, funder, missing); err != nil {
-			return summary{}, err
+		if cfg.hbRate > 0 {
+			if err := b.presign(ops, perOp, func(a *account) sdk.Msg { return heartbeatMsg(a, a.seq) }); err != nil {
+				return summary{}, err
+			}
 		}
-		if _, err := q.loadAll(ctx, missing); err != nil {
-			return summary{}, err
-		}
+		logf("presigned %d sends and %d heartbeats in %s", perAcc*len(accs), perOp*len(ops), time.Since(t).Round(time.Millisecond))
 	}
 
 	startHeight, err := b.clients[0].appHeight(ctx)
@@ -201,15 +217,12 @@ func run(ctx context.Context, cfg config) (summary, error) {
 		// Worker w owns accounts w, w+W, w+2W, …; with W a multiple of the
 		// node count they all broadcast to the same node.
 		owned := make([][]*account, cfg.workers)
-		idx := make([][]int, cfg.workers)
 		for i, a := range accs {
-			w := i % cfg.workers
-			owned[w] = append(owned[w], a)
-			idx[w] = append(idx[w], i)
+			owned[i%cfg.workers] = append(owned[i%cfg.workers], a)
 		}
 		done := make(chan struct{}, cfg.workers+len(ops))
 		for w := range owned {
-			go func(w int) { b.sendWorker(loadCtx, owned[w], accs, idx[w]); done <- struct{}{} }(w)
+			go func(w int) { b.sendWorker(loadCtx, owned[w]); done <- struct{}{} }(w)
 		}
 		for _, op := range ops {
 			go func(op *account) { b.heartbeatWorker(loadCtx, op, cfg.hbRate/float64(len(ops))); done <- struct{}{} }(op)
@@ -226,9 +239,11 @@ func run(ctx context.Context, cfg config) (summary, error) {
 	t0 := time.Now()
 	from := t0.Add(cfg.warmup)
 	to := from.Add(cfg.duration)
-	logf("load started at height %d: %.0f sends/s from %d accounts (%d workers) + %.0f heartbeats/s from %d operators over %d nodes; window %s after %s warmup",
-		startHeight, cfg.rate, len(accs), cfg.workers, cfg.hbRate, len(ops), len(cfg.nodes), cfg.duration, cfg.warmup)
+	logf("load started at height %d: %.0f sends/s from %d accounts (%d workers) + %.0f heartbeats/s from %d operators over %d nodes, max %d pending; window %s after %s warmup",
+		startHeight, cfg.rate, len(accs), cfg.workers, cfg.hbRate, len(ops), len(cfg.nodes), cfg.maxPending, cfg.duration, cfg.warmup)
 
+	pids := nodePIDs(cfg.localnetHome, len(cfg.nodes))
+	var cpuFrom, cpuTo cpuSample
 	progress := time.NewTicker(cfg.progress)
 	defer progress.Stop()
 	var last snapshot
@@ -238,16 +253,14 @@ func run(ctx context.Context, cfg config) (summary, error) {
 		now := time.Now()
 		if phase == "warmup" && !now.Before(from) {
 			phase = "window"
+			cpuFrom = sampleCPU(pids)
 		}
 		if phase == "window" && !now.Before(to) {
 			phase = "drain"
+			cpuTo = sampleCPU(pids)
 		}
 		if phase == "drain" {
-			left := b.pending.countBefore(to)
-			if left == 0 || now.After(to.Add(cfg.drain)) {
-				if left > 0 {
-					logf("%d txs submitted in the window were accepted but not committed within %s", left, cfg.drain)
-				}
+			if b.pending.countBefore(to) == 0 || now.After(to.Add(cfg.drain)) {
 				break
 			}
 		}
@@ -275,15 +288,20 @@ func run(ctx context.Context, cfg config) (summary, error) {
 	b.progressLine(t0, "done", last)
 
 	b.mu.Lock()
-	s := summarize(from, to, b.commits, b.blocks)
+	end := time.Now()
+	s := summarize(from, to, end, b.commits, b.blocks, b.pending.submittedBetween(from, to))
 	b.mu.Unlock()
-	logf("window %s: %d txs committed with code 0 (%d with code != 0) in %d blocks; latency samples %d, max %s",
-		s.window, s.committedOK, s.failed, s.blocks, s.samples, s.max.Round(time.Millisecond))
-	logf("totals: sent send=%d heartbeat=%d, accepted send=%d heartbeat=%d, committed send=%d heartbeat=%d, failed=%d, rejects full=%d seq=%d other=%d rpc-errors=%d dropped-tokens=%d",
+	logf("window %s: %d txs committed with code 0 (%d with code != 0) in %d blocks (mean %.0f, max %d txs per block); latency samples %d, max %s",
+		s.window, s.committedOK, s.failed, s.blocks, s.meanBlockTxs, s.maxBlockTxs, s.samples, s.max.Round(time.Millisecond))
+	if s.uncommitted > 0 {
+		logf("%d txs accepted in the window were not committed %s after it: their latency counts as their age at the end (a lower bound)", s.uncommitted, cfg.drain)
+	}
+	logf("%s", cpuReport(cpuFrom, cpuTo, s.committedOK))
+	logf("totals: sent send=%d heartbeat=%d, accepted send=%d heartbeat=%d, committed send=%d heartbeat=%d, failed=%d, rejects full=%d seq=%d other=%d rpc-errors=%d dropped-tokens=%d signed-live=%d",
 		b.c.sent[kindSend].Load(), b.c.sent[kindHeartbeat].Load(),
 		b.c.accepted[kindSend].Load(), b.c.accepted[kindHeartbeat].Load(),
 		b.c.committed[kindSend].Load(), b.c.committed[kindHeartbeat].Load(), b.c.failed.Load(),
-		b.c.rejFull.Load(), b.c.rejSeq.Load(), b.c.rejOther.Load(), b.c.errRPC.Load(), b.c.dropTokens.Load())
+		b.c.rejFull.Load(), b.c.rejSeq.Load(), b.c.rejOther.Load(), b.c.errRPC.Load(), b.c.dropTokens.Load(), b.c.signedLive.Load())
 	return s, nil
 }
 

@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 )
 
@@ -27,8 +28,10 @@ func newRPCClient(url string, maxConns int) *rpcClient {
 		DialContext:         (&net.Dialer{Timeout: 3 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
 		MaxIdleConns:        maxConns,
 		MaxIdleConnsPerHost: maxConns,
-		IdleConnTimeout:     90 * time.Second,
-		DisableCompression:  true,
+		// CometBFT's RPC server closes connections idle for its ReadTimeout
+		// (10 s); drop them first so a request never races that close.
+		IdleConnTimeout:    5 * time.Second,
+		DisableCompression: true,
 	}
 	return &rpcClient{url: strings.TrimRight(url, "/"), hc: &http.Client{Transport: tr, Timeout: 30 * time.Second}}
 }
@@ -51,6 +54,21 @@ type rpcResponse struct {
 }
 
 func (c *rpcClient) call(ctx context.Context, method string, params any, out any) error {
+	err := c.call1(ctx, method, params, out)
+	if err != nil && ctx.Err() == nil && isConnReset(err) {
+		// A keep-alive connection the server had just closed: once more on a
+		// fresh one. (For broadcasts this is safe: a tx the node already
+		// has answers "already exists in cache", which counts as accepted.)
+		err = c.call1(ctx, method, params, out)
+	}
+	return err
+}
+
+func isConnReset(err error) bool {
+	return errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, syscall.ECONNRESET)
+}
+
+func (c *rpcClient) call1(ctx context.Context, method string, params any, out any) error {
 	body, err := json.Marshal(map[string]any{"jsonrpc": "2.0", "id": 1, "method": method, "params": params})
 	if err != nil {
 		return err
@@ -153,21 +171,22 @@ func (c *rpcClient) block(ctx context.Context, height int64) (*blockInfo, error)
 	return &blockInfo{Height: height, Time: res.Block.Header.Time, Txs: res.Block.Data.Txs}, nil
 }
 
-// blockResultCodes returns the result code of every tx of a block.
-func (c *rpcClient) blockResultCodes(ctx context.Context, height int64) ([]uint32, error) {
+// txResult is the part of a tx's ExecTxResult the benchmark needs.
+type txResult struct {
+	Code      uint32 `json:"code"`
+	Codespace string `json:"codespace"`
+	Log       string `json:"log"`
+}
+
+// blockResults returns the result of every tx of a block.
+func (c *rpcClient) blockResults(ctx context.Context, height int64) ([]txResult, error) {
 	var res struct {
-		TxsResults []struct {
-			Code uint32 `json:"code"`
-		} `json:"txs_results"`
+		TxsResults []txResult `json:"txs_results"`
 	}
 	if err := c.call(ctx, "block_results", map[string]any{"height": strconv.FormatInt(height, 10)}, &res); err != nil {
 		return nil, err
 	}
-	codes := make([]uint32, len(res.TxsResults))
-	for i, r := range res.TxsResults {
-		codes[i] = r.Code
-	}
-	return codes, nil
+	return res.TxsResults, nil
 }
 
 func (c *rpcClient) numUnconfirmedTxs(ctx context.Context) (int, error) {

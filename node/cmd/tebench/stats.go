@@ -56,23 +56,31 @@ type blockRec struct {
 
 // summary is the benchmark result over the measurement window [from, to).
 type summary struct {
-	window      time.Duration
-	committedOK int // our code-0 txs in blocks committed inside the window
-	failed      int // our txs committed inside the window with code != 0
-	txPerS      float64
-	blocks      int
-	blockTime   time.Duration // mean header-time interval of the window's blocks
-	p50, p99    time.Duration // commit latency of code-0 txs submitted inside the window
-	max         time.Duration
-	samples     int
+	window       time.Duration
+	committedOK  int // our code-0 txs in blocks committed inside the window
+	failed       int // our txs committed inside the window with code != 0
+	txPerS       float64
+	blocks       int
+	blockTime    time.Duration // mean header-time interval of the window's blocks
+	meanBlockTxs float64
+	maxBlockTxs  int
+	p50, p99     time.Duration // commit latency of code-0 txs submitted inside the window
+	max          time.Duration
+	samples      int
+	uncommitted  int // accepted in the window, still not committed at the end
 }
 
 // summarize computes the final figures. Throughput counts code-0 txs in the
 // blocks committed inside the window; latency covers the code-0 txs
-// submitted inside the window (committed possibly a little after it).
-func summarize(from, to time.Time, commits []commitRec, blocks []blockRec) summary {
-	s := summary{window: to.Sub(from)}
+// submitted inside the window (committed possibly a little after it). Txs
+// accepted in the window but never committed by end count with their age at
+// end, a lower bound, so an overloaded chain cannot hide its tail.
+func summarize(from, to, end time.Time, commits []commitRec, blocks []blockRec, uncommitted []time.Time) summary {
+	s := summary{window: to.Sub(from), uncommitted: len(uncommitted)}
 	var lat []time.Duration
+	for _, sub := range uncommitted {
+		lat = append(lat, end.Sub(sub))
+	}
 	for _, c := range commits {
 		inWindow := !c.commit.Before(from) && c.commit.Before(to)
 		if inWindow {
@@ -99,6 +107,11 @@ func summarize(from, to time.Time, commits []commitRec, blocks []blockRec) summa
 		}
 		last = b.hdrTime
 		s.blocks++
+		s.meanBlockTxs += float64(b.ntx)
+		s.maxBlockTxs = max(s.maxBlockTxs, b.ntx)
+	}
+	if s.blocks > 0 {
+		s.meanBlockTxs /= float64(s.blocks)
 	}
 	if s.blocks > 1 {
 		s.blockTime = last.Sub(first) / time.Duration(s.blocks-1)

@@ -133,6 +133,16 @@ func (k Keeper) IsAuthority(ctx context.Context, addr string) (bool, error) {
 	return sdk.AccAddress(bz).Equals(sdk.AccAddress(auth)), nil
 }
 
+// IsAuthorityAddr is IsAuthority for raw address bytes (no bech32 on the
+// ante path).
+func (k Keeper) IsAuthorityAddr(ctx context.Context, addr sdk.AccAddress) (bool, error) {
+	auth, err := k.Authority.Get(ctx)
+	if err != nil {
+		return false, err
+	}
+	return addr.Equals(sdk.AccAddress(auth)), nil
+}
+
 // GetNode returns the node run by operator.
 func (k Keeper) GetNode(ctx context.Context, operator sdk.AccAddress) (types.EdgeNode, error) {
 	n, err := k.Nodes.Get(ctx, operator)

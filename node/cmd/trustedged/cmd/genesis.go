@@ -50,6 +50,7 @@ func genesisCommand(tempApp *app.App) *cobra.Command {
 	}
 	cmd.AddCommand(
 		genutilcli.AddGenesisAccountCmd(app.DefaultNodeHome, tempApp.AccountKeeper.AddressCodec()),
+		genutilcli.AddBulkGenesisAccountCmd(app.DefaultNodeHome, tempApp.AccountKeeper.AddressCodec()),
 		addEdgeNodeCmd(),
 		setAuthorityCmd(),
 	)
