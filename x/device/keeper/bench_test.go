@@ -60,16 +60,19 @@ const (
 
 func BenchmarkRegister100k(b *testing.B) { benchRegister(b, 100_000) }
 
-func BenchmarkRegister1M(b *testing.B) {
-	n := 1_000_000
-	if s := os.Getenv("DEVICE_BENCH_N"); s != "" {
-		v, err := strconv.Atoi(s)
-		if err != nil || v <= 0 {
-			b.Fatalf("DEVICE_BENCH_N=%q: want a positive integer", s)
-		}
-		n = v
+func BenchmarkRegister1M(b *testing.B) { benchRegister(b, envInt(b, "DEVICE_BENCH_N", 1_000_000)) }
+
+// envInt reads a positive integer knob from the environment.
+func envInt(b *testing.B, name string, def int) int {
+	s := os.Getenv(name)
+	if s == "" {
+		return def
 	}
-	benchRegister(b, n)
+	v, err := strconv.Atoi(s)
+	if err != nil || v <= 0 {
+		b.Fatalf("%s=%q: want a positive integer", name, s)
+	}
+	return v
 }
 
 // benchID is a 16-character id in pseudo-random order, so inserts land all
@@ -116,11 +119,11 @@ func benchRegister(b *testing.B, n int) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	defer db.Close()
-	// The node's defaults: pruning "default", 781250 IAVL cache nodes, fast nodes on.
+	// The node's defaults: pruning "default", 781250 IAVL cache nodes
+	// (iavl-cache-size; DEVICE_BENCH_IAVL_CACHE overrides), fast nodes on.
 	cms := store.NewCommitMultiStore(db, log.NewNopLogger())
 	cms.SetPruning(pruningtypes.NewPruningOptions(pruningtypes.PruningDefault))
-	cms.SetIAVLCacheSize(781250)
+	cms.SetIAVLCacheSize(envInt(b, "DEVICE_BENCH_IAVL_CACHE", 781250))
 	key := storetypes.NewKVStoreKey(types.StoreKey)
 	cms.MountStoreWithDB(key, storetypes.StoreTypeIAVL, nil)
 	if err := cms.LoadLatestVersion(); err != nil {
@@ -191,20 +194,25 @@ func benchRegister(b *testing.B, n int) {
 	}
 	b.ReportMetric(float64(stateBytes)/float64(n), "state_B/device")
 
-	// On disk: the pebble directory after the last commit (memtables
-	// flushed), then after a full compaction. IAVL inner nodes, fast-node
-	// copies, versions and pebble's own files are all in here.
+	// On disk: the pebble directory after the last commit with memtables
+	// flushed, then (after the lookups) fully compacted and closed, so
+	// obsolete files are gone. IAVL inner nodes, fast-node copies, versions
+	// and pebble's own files are all in here.
 	pdb := db.(*dbm.PebbleDB).DB()
 	if err := pdb.Flush(); err != nil {
 		b.Fatal(err)
 	}
 	b.ReportMetric(float64(dirSize(b, dir))/float64(n), "disk_B/device")
+
+	benchLookups(b, cms, k, n, owners)
+
 	if err := pdb.Compact([]byte{0}, bytes.Repeat([]byte{0xff}, 64), true); err != nil {
 		b.Fatal(err)
 	}
+	if err := db.Close(); err != nil {
+		b.Fatal(err)
+	}
 	b.ReportMetric(float64(dirSize(b, dir))/float64(n), "disk_compacted_B/device")
-
-	benchLookups(b, cms, k, n, owners)
 }
 
 // benchLookups times reads the way the gateway and gRPC queries make them:
@@ -282,4 +290,23 @@ func loadAvg() string {
 		return "unknown"
 	}
 	return strings.TrimSpace(string(bz))
+}
+
+// BenchmarkMsgRegisterDevice is the module's own cost per registration:
+// the msg server on a cache store over an in-memory IAVL tree, no commit,
+// no disk. The difference to BenchmarkRegister* is the storage stack.
+func BenchmarkMsgRegisterDevice(b *testing.B) {
+	f := devtestutil.NewFixture(b)
+	nodes := []string{f.AddNode("node0")}
+	owners := []string{devtestutil.AddrStr("owner0"), devtestutil.AddrStr("owner1")}
+	k := keeper.NewKeeper(f.Codec, runtime.NewKVStoreService(f.StoreKey), f.AddrCodec, devtestutil.AllowAll{}, f.Edge)
+	ms := keeper.NewMsgServerImpl(k)
+	msgs := benchMsgs(0, b.N, owners, nodes)
+	ctx, _ := f.Ctx.CacheContext()
+	b.ResetTimer()
+	for _, m := range msgs {
+		if _, err := ms.RegisterDevice(ctx, m); err != nil {
+			b.Fatal(err)
+		}
+	}
 }
