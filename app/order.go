@@ -28,7 +28,8 @@ var beginBlockers = []string{edgetypes.ModuleName}
 var endBlockers = []string{banktypes.ModuleName, accesstypes.ModuleName, edgetypes.ModuleName}
 
 // initGenesis: accounts before balances; edge before access (the authority)
-// and device (home nodes must be edge nodes).
+// and device (which reads x/edge; its genesis does not require home nodes to
+// still exist, since a node can be removed while devices point at it).
 var initGenesis = []string{
 	consensustypes.ModuleName,
 	authtypes.ModuleName,
