@@ -1,0 +1,34 @@
+package ingest
+
+import (
+	"fmt"
+)
+
+// Request limits. A batch over them is refused whole with 413 (nothing
+// stored); devices split larger uploads.
+const (
+	// MaxBodyBytes bounds one HTTP request body or gRPC message.
+	MaxBodyBytes = 4 << 20
+	// MaxReadingsPerBatch bounds the readings in one batch.
+	MaxReadingsPerBatch = 10000
+	// MaxPayloadBytes bounds one reading's payload.
+	MaxPayloadBytes = 1024
+	// MaxIDLen bounds stream and device ids (same rule as x/device).
+	MaxIDLen = 64
+)
+
+// ValidateID accepts 1..64 characters of [A-Za-z0-9._:-], the rule of device
+// and stream ids on chain; it keeps ids safe in URLs and store keys.
+func ValidateID(kind, id string) error {
+	if len(id) == 0 || len(id) > MaxIDLen {
+		return fmt.Errorf("%s id %q: must be 1..%d characters", kind, id, MaxIDLen)
+	}
+	for i := 0; i < len(id); i++ {
+		c := id[i]
+		if !(('a' <= c && c <= 'z') || ('A' <= c && c <= 'Z') || ('0' <= c && c <= '9') ||
+			c == '.' || c == '_' || c == ':' || c == '-') {
+			return fmt.Errorf("%s id %q: only [A-Za-z0-9._:-] allowed", kind, id)
+		}
+	}
+	return nil
+}

@@ -1,0 +1,14 @@
+// Package proof defines how TrustEdge readings are committed and how a
+// reading is proved against an epoch root. It depends only on CometBFT's
+// crypto/merkle (RFC 6962 trees), so a cloud service or a light client can
+// import it without the rest of the node.
+//
+// The commitment has two levels:
+//
+//	reading leaf   = ReadingLeaf(stream, seq, time, payload)
+//	batch root     = merkle root over one stream's readings in the epoch, in seq order
+//	epoch leaf     = BatchLeaf(stream, first_seq, last_seq, batch root)
+//	epoch root     = merkle root over the epoch's batch leaves, sorted by stream id
+//
+// The epoch root is what an edge node puts on chain in MsgCommitEpoch.
+package proof
