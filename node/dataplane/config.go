@@ -1,0 +1,88 @@
+package dataplane
+
+import (
+	"path/filepath"
+	"time"
+
+	"github.com/spf13/cast"
+	"github.com/spf13/cobra"
+
+	servertypes "github.com/cosmos/cosmos-sdk/server/types"
+)
+
+// Start flags of the edge data plane (also settable in app.toml under the
+// same names, as every start flag is).
+const (
+	FlagEnable        = "dataplane.enable"
+	FlagStoreDir      = "dataplane.store-dir"
+	FlagOperatorKey   = "dataplane.operator-key"
+	FlagKeyringBackend = "dataplane.keyring-backend"
+	FlagHTTPAddr      = "gateway.http-addr"
+	FlagGRPCAddr      = "gateway.grpc-addr"
+	FlagRatePerDevice = "gateway.rate-per-device"
+	FlagBurst         = "gateway.burst"
+	FlagEpochBlocks   = "stream.epoch-blocks"
+	FlagCommitGas     = "stream.commit-gas"
+)
+
+// Config is the data plane's configuration.
+type Config struct {
+	Enable         bool
+	Home           string
+	StoreDir       string
+	OperatorKey    string
+	KeyringBackend string
+	HTTPAddr       string
+	GRPCAddr       string
+	RatePerDevice  float64
+	Burst          int
+	EpochBlocks    int64
+	CommitGas      uint64
+	PollInterval   time.Duration
+}
+
+// AddFlags registers the data plane's start flags.
+func AddFlags(cmd *cobra.Command) {
+	f := cmd.Flags()
+	f.Bool(FlagEnable, true, "run the edge data plane (ingest gateway, stream store, epoch committer)")
+	f.String(FlagStoreDir, "", "stream store directory (default <home>/data/streams)")
+	f.String(FlagOperatorKey, "", "keyring key of this node's edge operator; signs MsgCommitEpoch (required for the data plane)")
+	f.String(FlagKeyringBackend, "test", "keyring backend holding the operator key (os|file|test)")
+	f.String(FlagHTTPAddr, "127.0.0.1:8080", "device ingest HTTP/JSON listen address")
+	f.String(FlagGRPCAddr, "127.0.0.1:8081", "device ingest gRPC listen address")
+	f.Float64(FlagRatePerDevice, 2000, "readings per second a device may send (token bucket)")
+	f.Int(FlagBurst, 20000, "readings a device may send in a burst")
+	f.Int64(FlagEpochBlocks, 1, "close and commit an epoch every this many blocks")
+	f.Uint64(FlagCommitGas, 400000, "gas limit of MsgCommitEpoch transactions")
+}
+
+// ReadConfig reads the data plane's configuration from the server options.
+func ReadConfig(home string, opts servertypes.AppOptions) (Config, error) {
+	c := Config{
+		Enable:         cast.ToBool(opts.Get(FlagEnable)),
+		Home:           home,
+		StoreDir:       cast.ToString(opts.Get(FlagStoreDir)),
+		OperatorKey:    cast.ToString(opts.Get(FlagOperatorKey)),
+		KeyringBackend: cast.ToString(opts.Get(FlagKeyringBackend)),
+		HTTPAddr:       cast.ToString(opts.Get(FlagHTTPAddr)),
+		GRPCAddr:       cast.ToString(opts.Get(FlagGRPCAddr)),
+		RatePerDevice:  cast.ToFloat64(opts.Get(FlagRatePerDevice)),
+		Burst:          cast.ToInt(opts.Get(FlagBurst)),
+		EpochBlocks:    cast.ToInt64(opts.Get(FlagEpochBlocks)),
+		CommitGas:      cast.ToUint64(opts.Get(FlagCommitGas)),
+		PollInterval:   20 * time.Millisecond,
+	}
+	if c.StoreDir == "" {
+		c.StoreDir = filepath.Join(home, "data", "streams")
+	}
+	if c.KeyringBackend == "" {
+		c.KeyringBackend = "test"
+	}
+	if c.EpochBlocks <= 0 {
+		c.EpochBlocks = 1
+	}
+	if c.CommitGas == 0 {
+		c.CommitGas = 400000
+	}
+	return c, nil
+}

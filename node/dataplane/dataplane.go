@@ -1,0 +1,118 @@
+// Package dataplane starts an edge node's data plane next to its validator:
+// the stream store (pebble), the device ingest gateway and the epoch
+// committer that puts each epoch's Merkle root on chain. It runs in the
+// trustedged process, reads chain state from the app directly and submits
+// its transactions to the in-process CometBFT node.
+package dataplane
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+
+	"golang.org/x/sync/errgroup"
+
+	"cosmossdk.io/log/v2"
+
+	"github.com/cosmos/cosmos-sdk/client"
+	"github.com/cosmos/cosmos-sdk/crypto/keyring"
+	sdk "github.com/cosmos/cosmos-sdk/types"
+
+	"github.com/trustedge/trustedge/app"
+	"github.com/trustedge/trustedge/node/chainview"
+	"github.com/trustedge/trustedge/node/commit"
+	"github.com/trustedge/trustedge/node/gateway"
+	"github.com/trustedge/trustedge/node/store"
+)
+
+// Run starts the data plane's goroutines in g; they stop when ctx is done,
+// and the store is closed after the gateway and the committer have stopped
+// (an acknowledged reading is always on disk before the store closes).
+func Run(ctx context.Context, g *errgroup.Group, cfg Config, a *app.App, clientCtx client.Context, logger log.Logger) error {
+	logger = logger.With("module", "dataplane")
+	if !cfg.Enable {
+		logger.Info("edge data plane disabled", "flag", FlagEnable)
+		return nil
+	}
+	if cfg.OperatorKey == "" {
+		logger.Info("edge data plane not started: no operator key; pass --" + FlagOperatorKey)
+		return nil
+	}
+	if clientCtx.Client == nil {
+		return errors.New("edge data plane needs the in-process CometBFT client: enable the gRPC or API server")
+	}
+	kr, err := keyring.New(sdk.KeyringServiceName(), cfg.KeyringBackend, cfg.Home, nil, a.AppCodec())
+	if err != nil {
+		return fmt.Errorf("open keyring (%s) in %s: %w", cfg.KeyringBackend, cfg.Home, err)
+	}
+	rec, err := kr.Key(cfg.OperatorKey)
+	if err != nil {
+		return fmt.Errorf("operator key %q: %w", cfg.OperatorKey, err)
+	}
+	addr, err := rec.GetAddress()
+	if err != nil {
+		return err
+	}
+	operator := addr.String()
+
+	st, err := store.Open(cfg.StoreDir)
+	if err != nil {
+		return fmt.Errorf("open stream store %s: %w", cfg.StoreDir, err)
+	}
+	view := chainview.New(a)
+
+	gw := gateway.New(gateway.Config{
+		HTTPAddr:      cfg.HTTPAddr,
+		GRPCAddr:      cfg.GRPCAddr,
+		Operator:      operator,
+		RatePerDevice: cfg.RatePerDevice,
+		Burst:         cfg.Burst,
+		Logger:        logger.With("component", "gateway"),
+	}, st, view)
+
+	bc, err := commit.NewTxBroadcaster(commit.TxConfig{
+		ChainID:  a.ChainID(),
+		KeyName:  cfg.OperatorKey,
+		Keyring:  kr,
+		TxConfig: a.TxConfig(),
+		Gas:      cfg.CommitGas,
+	}, view, clientCtx.Client)
+	if err != nil {
+		_ = st.Close()
+		return err
+	}
+	cm := commit.New(commit.Config{
+		Operator:     operator,
+		EveryBlocks:  cfg.EpochBlocks,
+		PollInterval: cfg.PollInterval,
+	}, st, view, bc, logger.With("component", "commit"))
+
+	var wg sync.WaitGroup
+	wg.Add(2)
+	g.Go(func() error {
+		defer wg.Done()
+		if err := gw.Start(ctx); err != nil && ctx.Err() == nil {
+			return fmt.Errorf("ingest gateway: %w", err)
+		}
+		return nil
+	})
+	g.Go(func() error {
+		defer wg.Done()
+		// A committer failure (e.g. a store that does not match the chain)
+		// must not take the validator down with it: consensus goes on, the
+		// gateway keeps acknowledging durably, and the error is loud.
+		if err := cm.Run(ctx); err != nil && ctx.Err() == nil {
+			logger.Error("epoch committer stopped; readings are stored but not committed", "err", err)
+		}
+		return nil
+	})
+	g.Go(func() error {
+		<-ctx.Done()
+		wg.Wait()
+		return st.Close()
+	})
+	logger.Info("edge data plane started", "operator", operator, "http", cfg.HTTPAddr, "grpc", cfg.GRPCAddr,
+		"store", cfg.StoreDir, "epoch_blocks", cfg.EpochBlocks)
+	return nil
+}

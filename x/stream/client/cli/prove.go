@@ -1,0 +1,182 @@
+// Package cli holds x/stream's hand-written commands; autocli builds the rest.
+package cli
+
+import (
+	"context"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/cosmos/cosmos-sdk/client"
+	"github.com/cosmos/cosmos-sdk/client/flags"
+
+	"github.com/trustedge/trustedge/node/gateway/gatewaypb"
+	"github.com/trustedge/trustedge/x/stream/types"
+)
+
+const (
+	flagGateway = "gateway"
+	flagWait    = "wait"
+)
+
+// ProveResult is what `query stream prove` prints (as JSON with -o json).
+type ProveResult struct {
+	StreamID string `json:"stream_id"`
+	Seq      uint64 `json:"seq"`
+	Node     string `json:"node"`
+	Epoch    uint64 `json:"epoch"`
+	Height   int64  `json:"height"`
+	Root     string `json:"root"`
+	Time     int64  `json:"time"`
+	Payload  string `json:"payload"`
+	ChainRPC string `json:"chain_rpc"`
+}
+
+// NewProveCmd is `trustedged query stream prove <stream-id> <seq>`: fetch a
+// reading and its proof from the edge gateway, then check it against the
+// chain. It trusts neither side alone: the chain's Verify query must accept
+// the proof, the root it returns must be the one the proof leads to (checked
+// again here with x/stream/proof), and the proving node must be the stream's
+// home node on chain.
+func NewProveCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "prove <stream-id> <seq>",
+		Short: "Prove a reading: fetch its Merkle proof from the edge gateway and verify it against the chain",
+		Example: "trustedged query stream prove pm25-001.pm25 42 --gateway http://127.0.0.1:8080 --node tcp://127.0.0.1:26657",
+		Args:  cobra.ExactArgs(2),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			clientCtx, err := client.GetClientQueryContext(cmd)
+			if err != nil {
+				return err
+			}
+			seq, err := strconv.ParseUint(args[1], 10, 64)
+			if err != nil || seq == 0 {
+				return fmt.Errorf("seq %q: must be a positive integer", args[1])
+			}
+			gw, _ := cmd.Flags().GetString(flagGateway)
+			wait, _ := cmd.Flags().GetDuration(flagWait)
+			res, err := Prove(cmd.Context(), clientCtx, gw, args[0], seq, wait)
+			if err != nil {
+				return err
+			}
+			if clientCtx.OutputFormat == flags.OutputFormatJSON {
+				bz, err := json.Marshal(res)
+				if err != nil {
+					return err
+				}
+				return clientCtx.PrintRaw(bz)
+			}
+			return clientCtx.PrintString(fmt.Sprintf(
+				"verified: stream %s seq %d is in epoch %d of node %s\n  root %s committed at height %d (checked on %s)\n  reading time %d payload %s\n",
+				res.StreamID, res.Seq, res.Epoch, res.Node, res.Root, res.Height, res.ChainRPC, res.Time, res.Payload))
+		},
+	}
+	cmd.Flags().String(flagGateway, "http://127.0.0.1:8080", "ingest gateway of the stream's home edge node")
+	cmd.Flags().Duration(flagWait, 10*time.Second, "how long to wait for the reading's epoch to be committed")
+	flags.AddQueryFlagsToCmd(cmd)
+	return cmd
+}
+
+// Prove fetches the proof of (stream, seq) from the gateway, waiting up to
+// wait for its epoch to reach the chain, and verifies it on the chain the
+// client context points at.
+func Prove(ctx context.Context, clientCtx client.Context, gateway, streamID string, seq uint64, wait time.Duration) (*ProveResult, error) {
+	qc := types.NewQueryClient(clientCtx)
+	deadline := time.Now().Add(wait)
+	for {
+		resp, err := fetchProof(ctx, gateway, streamID, seq)
+		if err == nil && resp.Committed && resp.Proof != nil {
+			return verifyOnChain(ctx, qc, clientCtx.NodeURI, streamID, seq, resp.Proof)
+		}
+		if err != nil && !errors.Is(err, errNotYet) {
+			return nil, err
+		}
+		if time.Now().After(deadline) {
+			if err == nil {
+				err = errNotYet
+			}
+			return nil, fmt.Errorf("stream %s seq %d: %w (waited %s)", streamID, seq, err, wait)
+		}
+		select {
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case <-time.After(200 * time.Millisecond):
+		}
+	}
+}
+
+var errNotYet = errors.New("reading is acknowledged but its epoch is not on chain yet")
+
+func fetchProof(ctx context.Context, gateway, streamID string, seq uint64) (*gatewaypb.ProveResponse, error) {
+	u := strings.TrimRight(gateway, "/") + "/v1/streams/" + url.PathEscape(streamID) + "/readings/" + strconv.FormatUint(seq, 10) + "/proof"
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
+	if err != nil {
+		return nil, err
+	}
+	hresp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return nil, fmt.Errorf("gateway %s: %w", gateway, err)
+	}
+	defer hresp.Body.Close()
+	body, err := io.ReadAll(io.LimitReader(hresp.Body, 8<<20))
+	if err != nil {
+		return nil, fmt.Errorf("gateway %s: %w", gateway, err)
+	}
+	if hresp.StatusCode != http.StatusOK {
+		var e struct {
+			Error   string `json:"error"`
+			Message string `json:"message"`
+		}
+		_ = json.Unmarshal(body, &e)
+		if hresp.StatusCode == http.StatusNotFound && e.Error == "pending" {
+			return nil, errNotYet
+		}
+		return nil, fmt.Errorf("gateway %s: %s: %s %s", gateway, hresp.Status, e.Error, e.Message)
+	}
+	var resp gatewaypb.ProveResponse
+	if err := json.Unmarshal(body, &resp); err != nil {
+		return nil, fmt.Errorf("gateway %s: bad proof response: %w", gateway, err)
+	}
+	if resp.Proof == nil || !resp.Committed {
+		return &resp, errNotYet
+	}
+	return &resp, nil
+}
+
+func verifyOnChain(ctx context.Context, qc types.QueryClient, rpc, streamID string, seq uint64, p *types.ReadingProof) (*ProveResult, error) {
+	if p.StreamId != streamID || p.Seq != seq {
+		return nil, fmt.Errorf("gateway returned a proof of %s seq %d, asked for %s seq %d", p.StreamId, p.Seq, streamID, seq)
+	}
+	st, err := qc.Stream(ctx, &types.QueryStreamRequest{StreamId: streamID})
+	if err != nil {
+		return nil, fmt.Errorf("stream %s on chain: %w", streamID, err)
+	}
+	if st.Stream.HomeNode != p.Node {
+		return nil, fmt.Errorf("proof is from node %s, but stream %s is homed on %s", p.Node, streamID, st.Stream.HomeNode)
+	}
+	v, err := qc.Verify(ctx, &types.QueryVerifyRequest{Proof: *p})
+	if err != nil {
+		return nil, fmt.Errorf("verify on chain: %w", err)
+	}
+	if !v.Valid {
+		return nil, fmt.Errorf("chain rejects the proof: %s", v.Reason)
+	}
+	// The node said yes; check the math ourselves against the root it holds.
+	if err := p.ToProof().Verify(v.Commit.Root, uint64(v.Commit.StreamCount)); err != nil {
+		return nil, fmt.Errorf("proof does not verify against the chain's root: %w", err)
+	}
+	return &ProveResult{
+		StreamID: streamID, Seq: seq, Node: p.Node, Epoch: p.Epoch,
+		Height: v.Commit.Height, Root: strings.ToUpper(hex.EncodeToString(v.Commit.Root)),
+		Time: p.Time, Payload: string(p.Payload), ChainRPC: rpc,
+	}, nil
+}
