@@ -8,7 +8,7 @@ LDFLAGS := -X github.com/cosmos/cosmos-sdk/version.Name=trustedge \
 	-X github.com/cosmos/cosmos-sdk/version.Version=$(VERSION) \
 	-X github.com/cosmos/cosmos-sdk/version.BuildTags=$(BUILD_TAGS)
 
-.PHONY: build test test-unit test-fuzz test-e2e localnet localnet-stop localnet-status proto-gen lint bench-chain fuzz build-bench
+.PHONY: build test test-unit test-fuzz test-e2e localnet localnet-stop localnet-status proto-gen lint bench-chain bench-ingest fuzz build-bench
 
 build:
 	$(GO) build -tags '$(BUILD_TAGS)' -ldflags '$(LDFLAGS)' -o $(BIN) ./node/cmd/trustedged
@@ -49,6 +49,9 @@ lint:
 
 bench-chain: build
 	scripts/bench.sh chain
+
+bench-ingest: build
+	scripts/bench.sh ingest
 
 # The chain load generator (scripts/bench.sh builds it when needed).
 build-bench:

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"sync"
+	"sync/atomic"
 
 	abci "github.com/cometbft/cometbft/abci/types"
 	dbm "github.com/cosmos/cosmos-db"
@@ -56,6 +57,9 @@ import (
 	"github.com/trustedge/trustedge/x/edge"
 	edgekeeper "github.com/trustedge/trustedge/x/edge/keeper"
 	edgetypes "github.com/trustedge/trustedge/x/edge/types"
+	"github.com/trustedge/trustedge/x/stream"
+	streamkeeper "github.com/trustedge/trustedge/x/stream/keeper"
+	streamtypes "github.com/trustedge/trustedge/x/stream/types"
 )
 
 // maccPerms are the module accounts. Only the fee collector: nothing mints.
@@ -80,10 +84,17 @@ type App struct {
 	EdgeKeeper      edgekeeper.Keeper
 	AccessKeeper    accesskeeper.Keeper
 	DeviceKeeper    devicekeeper.Keeper
+	StreamKeeper    streamkeeper.Keeper
 
 	ModuleManager      *module.Manager
 	BasicModuleManager module.BasicManager
 	configurator       module.Configurator
+
+	// committedHeight is the last committed height, kept by Commit for
+	// readers beside the node (node/chainview): LastBlockHeight re-hashes
+	// the store commit info on every call (tens of µs), too slow for a
+	// gateway that asks on every request.
+	committedHeight atomic.Int64
 
 	closeOnce sync.Once
 	closeErr  error
@@ -107,6 +118,7 @@ func New(
 	keys := storetypes.NewKVStoreKeys(
 		authtypes.StoreKey, banktypes.StoreKey, consensustypes.StoreKey,
 		upgradetypes.StoreKey, edgetypes.StoreKey, accesstypes.StoreKey, devicetypes.StoreKey,
+		streamtypes.StoreKey,
 	)
 
 	app := &App{
@@ -145,6 +157,8 @@ func New(
 		app.EdgeKeeper)
 	app.DeviceKeeper = devicekeeper.NewKeeper(app.cdc, runtime.NewKVStoreService(keys[devicetypes.StoreKey]), accCodec,
 		app.AccessKeeper, app.EdgeKeeper)
+	app.StreamKeeper = streamkeeper.NewKeeper(app.cdc, runtime.NewKVStoreService(keys[streamtypes.StoreKey]), accCodec,
+		app.DeviceKeeper, app.AccessKeeper, app.EdgeKeeper)
 
 	app.ModuleManager = module.NewManager(
 		auth.NewAppModule(app.cdc, app.AccountKeeper, nil),
@@ -154,6 +168,7 @@ func New(
 		edge.NewAppModule(app.cdc, app.EdgeKeeper),
 		access.NewAppModule(app.cdc, app.AccessKeeper),
 		device.NewAppModule(app.cdc, app.DeviceKeeper),
+		stream.NewAppModule(app.cdc, app.StreamKeeper),
 	)
 	app.BasicModuleManager = module.NewBasicManagerFromManager(app.ModuleManager, nil)
 	app.BasicModuleManager.RegisterLegacyAminoCodec(app.amino)
@@ -195,6 +210,7 @@ func New(
 		if err := app.LoadLatestVersion(); err != nil {
 			panic(fmt.Errorf("loading latest version: %w", err))
 		}
+		app.committedHeight.Store(app.BaseApp.LastBlockHeight())
 	}
 	return app
 }
@@ -268,11 +284,41 @@ func (app *App) Close() error {
 	return app.closeErr
 }
 
+// Commit commits the block as BaseApp does, then publishes its height for
+// CommittedHeight.
+func (app *App) Commit() (*abci.ResponseCommit, error) {
+	res, err := app.BaseApp.Commit()
+	if err == nil {
+		app.committedHeight.Store(app.BaseApp.LastBlockHeight())
+	}
+	return res, err
+}
+
+// CommittedHeight is the last committed height, safe to call from any
+// goroutine and cheap (one atomic load). It may trail the store by one
+// block for the instant between the store's commit and Commit returning,
+// and after a state-sync restore until the next block commits.
+func (app *App) CommittedHeight() int64 {
+	if h := app.committedHeight.Load(); h > 0 {
+		return h
+	}
+	return app.BaseApp.LastBlockHeight()
+}
+
 // LoadHeight loads the state at a height (for export).
-func (app *App) LoadHeight(height int64) error { return app.LoadVersion(height) }
+func (app *App) LoadHeight(height int64) error {
+	if err := app.LoadVersion(height); err != nil {
+		return err
+	}
+	app.committedHeight.Store(app.BaseApp.LastBlockHeight())
+	return nil
+}
 
 // Codec returns the app codec.
 func (app *App) Codec() codec.Codec { return app.cdc }
+
+// AppCodec is Codec under the name SDK helpers (keyring, client) expect.
+func (app *App) AppCodec() codec.Codec { return app.cdc }
 
 // TxConfig returns the tx config.
 func (app *App) TxConfig() client.TxConfig { return app.txConfig }

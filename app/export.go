@@ -18,6 +18,9 @@ import (
 // forZeroHeight the export is meant to restart a chain at height 0. TrustEdge
 // has no unbonding queues or distribution; its only height-bound state is
 // the edge nodes' join and heartbeat heights, reset by prepForZeroHeight.
+// The heights x/stream records (stream creation, epoch commitment, on-chain
+// reading) are kept as they are: they say where in the old chain's history
+// a root was committed, and nothing counts blocks from them.
 func (app *App) ExportAppStateAndValidators(forZeroHeight bool, _ []string, modulesToExport []string) (servertypes.ExportedApp, error) {
 	ctx := app.NewContextLegacy(true, cmtproto.Header{Height: app.LastBlockHeight()})
 	height := app.LastBlockHeight() + 1

@@ -9,6 +9,7 @@ import (
 	accesstypes "github.com/trustedge/trustedge/x/access/types"
 	devicetypes "github.com/trustedge/trustedge/x/device/types"
 	edgetypes "github.com/trustedge/trustedge/x/edge/types"
+	streamtypes "github.com/trustedge/trustedge/x/stream/types"
 )
 
 // The order modules run in. Kept apart from app.go so the wiring reads
@@ -29,7 +30,10 @@ var endBlockers = []string{banktypes.ModuleName, accesstypes.ModuleName, edgetyp
 
 // initGenesis: accounts before balances; edge before access (the authority)
 // and device (which reads x/edge; its genesis does not require home nodes to
-// still exist, since a node can be removed while devices point at it).
+// still exist, since a node can be removed while devices point at it);
+// stream last: it reads devices, grants and nodes, though its genesis, like
+// device's, does not require the devices and nodes it names to still exist.
+// x/stream has no begin or end blocker.
 var initGenesis = []string{
 	consensustypes.ModuleName,
 	authtypes.ModuleName,
@@ -38,6 +42,7 @@ var initGenesis = []string{
 	edgetypes.ModuleName,
 	accesstypes.ModuleName,
 	devicetypes.ModuleName,
+	streamtypes.ModuleName,
 }
 
 // exportGenesis mirrors initGenesis.

@@ -2,12 +2,20 @@
 # TrustEdge benchmarks.
 #
 #   scripts/bench.sh chain [tebench run flags…]
+#   scripts/bench.sh ingest
 #
 # chain: start a fresh 4-validator localnet in its own home, load it with
 # signed bank sends (bench accounts) and x/edge heartbeats (each node's
 # operator key) from build/tebench, always stop the localnet, and print one
 # line on stdout:
 #   chain tx_per_s=<n> block_time_ms=<n> p50_commit_ms=<n> p99_commit_ms=<n>
+# ingest: start a fresh 4-validator localnet, load node0's ingest gateway
+# (gRPC) with signed batches of readings from simulated devices, and measure
+# readings acknowledged and then committed on chain (epoch roots in
+# finalized blocks) per second and the send -> finality latency; then, on
+# the same chain, the naive alternative: one MsgRecordReading tx per reading
+# (tebench run -msg reading). Prints one line on stdout:
+#   ingest committed_readings_per_s=<n> p50_ms=<n> p99_ms=<n> naive_readings_per_s=<n> ratio=<n>
 # Progress, node settings and a CPU breakdown go to stderr. Refuses to run
 # while the localnet ports are in use. Needs only Go, curl, bash and coreutils/awk/sed.
 #
@@ -20,6 +28,8 @@
 #   BENCH_TUNE=1         apply tune_node below (0: the localnet's config as generated)
 #   BENCH_CONFIG="config:mempool:size=10000;app::iavl-cache-size=0"  extra overrides,
 #                        FILE(config|app):SECTION:KEY=VALUE separated by ';' (applied after tune_node)
+#   INGEST_DEVICES=200 INGEST_BATCH=500 INGEST_CLIENTS=16 INGEST_RATE=0 (0 = as fast as acknowledged)
+#   INGEST_DURATION=20s  ingest window         NAIVE_RATE=1200 NAIVE_ACCOUNTS=1000 NAIVE_DURATION=20s
 #   PORT_OFFSET=0        shift every localnet port (as scripts/localnet.sh does)
 #   TRUSTEDGED, TEBENCH  binaries to use (default build/…, rebuilt when their sources are newer)
 # The nodes inherit this process's environment (e.g. GOGC), as with scripts/localnet.sh.
@@ -60,7 +70,8 @@ check_ports() {
   for ((i = 0; i < BENCH_NODES; i++)); do
     for p in $((PORT_OFFSET + 26656 + 100 * i)) $((PORT_OFFSET + 26657 + 100 * i)) \
       $((PORT_OFFSET + 26658 + 100 * i)) $((PORT_OFFSET + 26660 + 100 * i)) \
-      $((PORT_OFFSET + 9090 + 100 * i)) $((PORT_OFFSET + 1317 + 100 * i)); do
+      $((PORT_OFFSET + 9090 + 100 * i)) $((PORT_OFFSET + 1317 + 100 * i)) \
+      $((PORT_OFFSET + 8080 + 100 * i)) $((PORT_OFFSET + 8081 + 100 * i)); do
       port_busy "$p" && busy+=("$p")
     done
   done
@@ -78,11 +89,11 @@ needs_build() {
 
 build() {
   # Only the default binaries are (re)built; TRUSTEDGED/TEBENCH are used as given.
-  if [ -z "${TRUSTEDGED_SET:-}" ] && needs_build "$BIN" "$ROOT/app" "$ROOT/x" "$ROOT/node/cmd/trustedged" "$ROOT/go.mod" "$ROOT/go.sum"; then
+  if [ -z "${TRUSTEDGED_SET:-}" ] && needs_build "$BIN" "$ROOT/app" "$ROOT/x" "$ROOT/node" "$ROOT/go.mod" "$ROOT/go.sum"; then
     log "building $BIN"
     make -C "$ROOT" build >&2
   fi
-  if [ -z "${TEBENCH_SET:-}" ] && needs_build "$TEBENCH" "$ROOT/app" "$ROOT/x" "$ROOT/node/cmd/tebench" "$ROOT/go.mod" "$ROOT/go.sum"; then
+  if [ -z "${TEBENCH_SET:-}" ] && needs_build "$TEBENCH" "$ROOT/app" "$ROOT/x" "$ROOT/node" "$ROOT/go.mod" "$ROOT/go.sum"; then
     log "building $TEBENCH"
     make -C "$ROOT" build-bench >&2
   fi
@@ -177,6 +188,75 @@ verdict() {
   fi
 }
 
+# fresh_localnet ACCOUNTS: a new localnet in $BENCH_HOME with ACCOUNTS funded
+# bench accounts in genesis, bench node settings applied, no device simulator.
+fresh_localnet() {
+  local accounts=$1 i
+  rm -rf "$BENCH_HOME"
+  mkdir -p "$BENCH_HOME"
+  "$TEBENCH" accounts -n "$accounts" >"$BENCH_HOME/bench-accounts.json"
+  export EXTRA_ACCOUNTS_FILE="$BENCH_HOME/bench-accounts.json" LOCALNET_DEVSIM=0
+  log "starting a fresh $BENCH_NODES-validator localnet in $BENCH_HOME (BLOCK_TIME=$BLOCK_TIME)"
+  localnet start "$BENCH_NODES" >&2
+  if [ "$BENCH_TUNE" = 1 ] || [ -n "$BENCH_CONFIG" ]; then
+    localnet stop >&2
+    for ((i = 0; i < BENCH_NODES; i++)); do
+      [ "$BENCH_TUNE" != 1 ] || tune_node "$BENCH_HOME/node$i"
+      apply_overrides "$BENCH_HOME/node$i"
+    done
+    log "applied bench node settings (tune=$BENCH_TUNE overrides='$BENCH_CONFIG'); restarting"
+    localnet start "$BENCH_NODES" >/dev/null
+  fi
+  wait_blocks 2
+}
+
+ingest() {
+  command -v curl >/dev/null || die "curl is required"
+  check_ports
+  build
+  warn_if_busy
+  trap cleanup EXIT
+  trap 'exit 130' INT TERM
+  local naive_accounts="${NAIVE_ACCOUNTS:-1000}"
+  fresh_localnet "$naive_accounts"
+
+  local args out run naive nodes="" i
+  args=(ingest -gateway-grpc "127.0.0.1:$((PORT_OFFSET + 8081))" -grpc "127.0.0.1:$(grpc_port 0)"
+    -rpc "http://127.0.0.1:$(rpc_port 0)" -chain-id "$CHAIN_ID" -localnet-home "$BENCH_HOME"
+    -devices "${INGEST_DEVICES:-200}" -batch "${INGEST_BATCH:-500}" -clients "${INGEST_CLIENTS:-16}"
+    -rate "${INGEST_RATE:-0}" -duration "${INGEST_DURATION:-20s}")
+  log "tebench ${args[*]}"
+  out="$("$TEBENCH" "${args[@]}")" || die "tebench ingest failed"
+  run="$(printf '%s\n' "$out" | grep '^ingest-run ' | tail -n 1)"
+  [ -n "$run" ] || die "tebench ingest printed no result"
+  log "$run"
+
+  for ((i = 0; i < BENCH_NODES; i++)); do nodes+="http://127.0.0.1:$(rpc_port "$i"),"; done
+  args=(run -msg reading -nodes "${nodes%,}" -grpc "127.0.0.1:$(grpc_port 0)" -chain-id "$CHAIN_ID"
+    -localnet-home "$BENCH_HOME" -accounts "$naive_accounts" -rate "${NAIVE_RATE:-1200}" -heartbeat-rate 0
+    -duration "${NAIVE_DURATION:-20s}" -warmup 5s)
+  log "naive: tebench ${args[*]}"
+  out="$("$TEBENCH" "${args[@]}")" || die "tebench run -msg reading failed"
+  naive="$(printf '%s\n' "$out" | grep '^chain ' | tail -n 1)"
+  [ -n "$naive" ] || die "tebench run printed no result"
+  log "naive: $naive"
+
+  local committed p50 p99 ntps
+  committed="$(sed -n 's/.*committed_readings_per_s=\([0-9]*\).*/\1/p' <<<"$run")"
+  p50="$(sed -n 's/.*p50_ms=\([0-9]*\).*/\1/p' <<<"$run")"
+  p99="$(sed -n 's/.*p99_ms=\([0-9]*\).*/\1/p' <<<"$run")"
+  ntps="$(sed -n 's/.*tx_per_s=\([0-9]*\).*/\1/p' <<<"$naive")"
+  local ratio
+  ratio="$(awk -v a="$committed" -v b="$ntps" 'BEGIN { if (b > 0) printf "%d", a / b; else print "inf" }')"
+  if [ "${committed:-0}" -ge 100000 ] && [ "${p50:-99999}" -le 1000 ] && [ "${p99:-99999}" -le 2000 ]; then
+    log "target (>= 100000 committed readings/s, p50 <= 1000 ms, p99 <= 2000 ms): met"
+  else
+    log "target (>= 100000 committed readings/s, p50 <= 1000 ms, p99 <= 2000 ms): NOT met"
+  fi
+  printf 'ingest committed_readings_per_s=%s p50_ms=%s p99_ms=%s naive_readings_per_s=%s ratio=%s\n' \
+    "$committed" "$p50" "$p99" "$ntps" "$ratio"
+}
+
 chain() {
   command -v curl >/dev/null || die "curl is required"
   command -v go >/dev/null || [ -x "$TEBENCH" ] || die "go is required to build tebench"
@@ -233,5 +313,6 @@ chain() {
 
 case "${1:-}" in
 chain) shift; chain "$@" ;;
+ingest) shift; ingest "$@" ;;
 *) sed -n '2,/^set -euo/p' "${BASH_SOURCE[0]}" | sed '$d; s/^# \{0,1\}//' >&2; exit 2 ;;
 esac

@@ -7,8 +7,9 @@
 #   scripts/localnet.sh reset       stop and delete the localnet homes
 #
 # Node i listens on: CometBFT RPC 26657+100i, P2P 26656+100i, gRPC 9090+100i,
-# REST 1317+100i, ABCI proxy 26658+100i, Prometheus 26660+100i (all shifted
-# by $PORT_OFFSET when set).
+# REST 1317+100i, ABCI proxy 26658+100i, Prometheus 26660+100i, device
+# ingest gateway HTTP 8080+100i and gRPC 8081+100i (all shifted by
+# $PORT_OFFSET when set).
 # Homes live in ${LOCALNET_HOME:-.localnet}/node<i>; each has the test-keyring
 # key node<i> (its operator); node0 also holds `admin`, the consortium authority.
 set -euo pipefail
@@ -38,6 +39,7 @@ api_port() { echo $((PORT_OFFSET + 1317 + 100 * $1)); }
 abci_port() { echo $((PORT_OFFSET + 26658 + 100 * $1)); }
 prom_port() { echo $((PORT_OFFSET + 26660 + 100 * $1)); }
 gateway_port() { echo $((PORT_OFFSET + 8080 + 100 * $1)); }
+gateway_grpc_port() { echo $((PORT_OFFSET + 8081 + 100 * $1)); }
 
 # set_toml FILE SECTION KEY VALUE: replace `KEY = …` inside [SECTION] ("" = top level).
 set_toml() {
@@ -160,7 +162,11 @@ start() {
       log "node$i already running (pid $(cat "$home/trustedged.pid"))"
       continue
     fi
-    nohup "$BIN" start --home "$home" >>"$home/trustedged.log" 2>&1 &
+    nohup "$BIN" start --home "$home" \
+      --dataplane.operator-key "node$i" --dataplane.keyring-backend test \
+      --gateway.http-addr "127.0.0.1:$(gateway_port "$i")" \
+      --gateway.grpc-addr "127.0.0.1:$(gateway_grpc_port "$i")" \
+      >>"$home/trustedged.log" 2>&1 &
     echo $! >"$home/trustedged.pid"
   done
   log "waiting for the first blocks"

@@ -193,14 +193,23 @@ func NewGenesis(tb testing.TB, cfg Config) *Genesis {
 	g.SetEdgeGenesis(tb, edgeGen)
 
 	// The ante handler admits only the authority, operators and holders of a
-	// live grant: test accounts are device owners, allowed to register devices.
+	// live grant: test accounts are device owners, allowed to register
+	// devices and to create streams and record readings on them.
 	accessGen := accesstypes.DefaultGenesis()
 	for _, acc := range g.Accounts {
-		accessGen.Grants = append(accessGen.Grants, accesstypes.Grant{
-			Id: accessGen.NextGrantId, Subject: accesstypes.AccountSubject(acc.String()),
-			Resource: "device/*", Actions: []string{accesstypes.ActionRegister}, Granter: g.Authority.String(),
-		})
-		accessGen.NextGrantId++
+		for _, grant := range []struct {
+			resource string
+			actions  []string
+		}{
+			{"device/*", []string{accesstypes.ActionRegister}},
+			{"stream/*", []string{accesstypes.ActionCreate, accesstypes.ActionWrite}},
+		} {
+			accessGen.Grants = append(accessGen.Grants, accesstypes.Grant{
+				Id: accessGen.NextGrantId, Subject: accesstypes.AccountSubject(acc.String()),
+				Resource: grant.resource, Actions: grant.actions, Granter: g.Authority.String(),
+			})
+			accessGen.NextGrantId++
+		}
 	}
 	g.AppState[accesstypes.ModuleName] = cdc.MustMarshalJSON(accessGen)
 	g.ConsensusParams.Authority = &cmtproto.AuthorityParams{Authority: g.Authority.String()}

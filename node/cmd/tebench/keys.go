@@ -35,6 +35,11 @@ type account struct {
 	node    int      // index of the RPC endpoint this account broadcasts to
 	to      *account // recipient of its bank sends
 
+	// stream is the account's own stream in -msg reading mode; its reading
+	// i is sent at account sequence readingBase+i-1, so both advance together.
+	stream      string
+	readingBase uint64
+
 	// presigned holds txs signed ahead of the load at sequences
 	// presignedSeq, presignedSeq+1, …, so the measurement window is not
 	// spent in the client's secp256k1 signing.

@@ -270,7 +270,7 @@ func (b *bench) sendWorker(ctx context.Context, accs []*account) {
 			sleepCtx(ctx, 5*time.Millisecond)
 		}
 		acc := accs[i%len(accs)]
-		b.send(ctx, acc, kindSend, func() sdk.Msg { return bankSendMsg(acc, acc.to) })
+		b.send(ctx, acc, kindSend, func() sdk.Msg { return b.loadMsg(acc) })
 	}
 }
 

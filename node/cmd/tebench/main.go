@@ -47,6 +47,8 @@ type config struct {
 	progress     time.Duration
 	presign      bool
 	maxPending   int
+	msg          string
+	owner        string
 }
 
 func main() {
@@ -60,6 +62,8 @@ func main() {
 		err = cmdAccounts(os.Args[2:])
 	case "run":
 		err = cmdRun(os.Args[2:])
+	case "ingest":
+		err = cmdIngest(os.Args[2:])
 	default:
 		usage()
 	}
@@ -72,7 +76,8 @@ func main() {
 func usage() {
 	fmt.Fprintln(os.Stderr, `usage:
   tebench accounts [-n N] [-coins 1000000000uedge]   print bulk-add-genesis-account JSON for N bench keys
-  tebench run [flags]                                 load the chain; tebench run -h for flags`)
+  tebench run [flags]                                 load the chain; tebench run -h for flags
+  tebench ingest [flags]                              load one node's ingest gateway; tebench ingest -h for flags`)
 	os.Exit(2)
 }
 
@@ -108,6 +113,8 @@ func cmdRun(args []string) error {
 	fs.Int64Var(&cfg.fundAmount, "fund-amount", 10_000_000, "uedge given to each bench account when funding")
 	fs.DurationVar(&cfg.progress, "progress", 5*time.Second, "progress line interval (stderr)")
 	fs.IntVar(&cfg.maxPending, "max-pending", -1, "pause sending while this many accepted txs await a block (default: 2 s of -rate; 0: no limit)")
+	fs.StringVar(&cfg.msg, "msg", "send", "load message: send (bank transfers) or reading (x/stream MsgRecordReading, one reading per tx: the naive alternative to epoch commitments)")
+	fs.StringVar(&cfg.owner, "owner", "demo", "with -msg reading: key in <localnet-home>/node0 that registers the bench accounts' devices and streams")
 	fs.BoolVar(&cfg.presign, "presign", true, "sign the run's txs before the load starts (the window then measures the chain, not client signing)")
 	_ = fs.Parse(args)
 	for _, n := range strings.Split(*nodes, ",") {
@@ -185,13 +192,18 @@ func run(ctx context.Context, cfg config) (summary, error) {
 	if err := b.setupAccounts(ctx, q, funder, accs); err != nil {
 		return summary{}, err
 	}
+	if cfg.msg == msgReading {
+		if err := b.setupReadingStreams(ctx, q, ops[0], accs); err != nil {
+			return summary{}, err
+		}
+	}
 
 	if cfg.presign {
 		total := (cfg.warmup + cfg.duration + cfg.drain).Seconds() * 1.2
 		perAcc := int(math.Ceil(cfg.rate*total/float64(len(accs)))) + 2
 		perOp := int(math.Ceil(cfg.hbRate*total/float64(len(ops)))) + 2
 		t := time.Now()
-		if err := b.presign(accs, perAcc, func(a *account) sdk.Msg { return bankSendMsg(a, a.to) }); err != nil {
+		if err := b.presign(accs, perAcc, b.loadMsg); err != nil {
 			return summary{}, err
 		}
 		if cfg.hbRate > 0 {

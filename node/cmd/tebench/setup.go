@@ -19,9 +19,10 @@ import (
 
 // The chain admits a tx only from the authority, an edge operator or an
 // account holding a live x/access grant. Bench accounts get one direct grant
-// each, as a device-data writer would: write on benchGrantResource.
+// each, as a device-data writer would: write on benchGrantResource (which
+// covers the streams of the naive one-tx-per-reading mode, -msg reading).
 const (
-	benchGrantResource = "stream/bench"
+	benchGrantResource = "stream/naive-*"
 	benchGrantAction   = "write"
 )
 

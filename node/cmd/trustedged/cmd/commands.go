@@ -32,7 +32,7 @@ func initRootCmd(rootCmd *cobra.Command, tempApp *app.App) {
 		pruning.Cmd(newApp, app.DefaultNodeHome),
 		snapshot.Cmd(newApp),
 	)
-	server.AddCommands(rootCmd, app.DefaultNodeHome, newApp, exportApp, func(*cobra.Command) {})
+	server.AddCommandsWithStartCmdOptions(rootCmd, app.DefaultNodeHome, newApp, exportApp, startOptions())
 	rootCmd.AddCommand(
 		genesisCommand(tempApp),
 		queryCommand(),
@@ -86,9 +86,12 @@ func txCommand() *cobra.Command {
 	return cmd
 }
 
-// newApp is the server's app constructor.
+// newApp is the server's app constructor. It remembers the app so the
+// data plane, started after CometBFT, can read chain state from it.
 func newApp(logger log.Logger, db dbm.DB, appOpts servertypes.AppOptions) servertypes.Application {
-	return app.New(logger, db, true, appOpts, server.DefaultBaseappOptions(appOpts)...)
+	a := app.New(logger, db, true, appOpts, server.DefaultBaseappOptions(appOpts)...)
+	runningApp.Store(a)
+	return a
 }
 
 // exportApp serves `trustedged export`.

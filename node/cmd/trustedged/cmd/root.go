@@ -75,6 +75,7 @@ func NewRootCmd() *cobra.Command {
 	}
 
 	initRootCmd(rootCmd, tempApp)
+	rootCmd.AddCommand(devsimCommand())
 
 	modules := make(map[string]appmodule.AppModule, len(tempApp.ModuleManager.Modules))
 	for name, mod := range tempApp.ModuleManager.Modules {

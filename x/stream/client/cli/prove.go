@@ -49,10 +49,10 @@ type ProveResult struct {
 // home node on chain.
 func NewProveCmd() *cobra.Command {
 	cmd := &cobra.Command{
-		Use:   "prove <stream-id> <seq>",
-		Short: "Prove a reading: fetch its Merkle proof from the edge gateway and verify it against the chain",
+		Use:     "prove <stream-id> <seq>",
+		Short:   "Prove a reading: fetch its Merkle proof from the edge gateway and verify it against the chain",
 		Example: "trustedged query stream prove pm25-001.pm25 42 --gateway http://127.0.0.1:8080 --node tcp://127.0.0.1:26657",
-		Args:  cobra.ExactArgs(2),
+		Args:    cobra.ExactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			clientCtx, err := client.GetClientQueryContext(cmd)
 			if err != nil {

@@ -1,0 +1,299 @@
+package commit_test
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"cosmossdk.io/log/v2"
+
+	sdk "github.com/cosmos/cosmos-sdk/types"
+
+	"github.com/trustedge/trustedge/node/commit"
+	"github.com/trustedge/trustedge/node/store"
+	streamtypes "github.com/trustedge/trustedge/x/stream/types"
+)
+
+var operator = sdk.AccAddress(bytes.Repeat([]byte{0xe1}, 20)).String()
+
+func openStore(t testing.TB, dir string) *store.Store {
+	t.Helper()
+	st, err := store.Open(dir)
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = st.Close() })
+	return st
+}
+
+// appendN appends n readings to stream after its head, with a positive
+// ingest time (the chain refuses a window starting at 0).
+func appendN(t testing.TB, st *store.Store, stream string, n int) {
+	t.Helper()
+	head, err := st.Head(stream)
+	require.NoError(t, err)
+	rs := make([]store.Reading, n)
+	for i := range rs {
+		rs[i] = store.Reading{Time: int64(head) + int64(i) + 1, Payload: []byte(fmt.Sprintf("%s/%d", stream, head+uint64(i)+1))}
+	}
+	_, err = st.Append(stream, head+1, rs, time.Now().UnixNano())
+	require.NoError(t, err)
+}
+
+// running is a committer started in the background.
+type running struct {
+	c    *commit.Committer
+	stop func() error
+}
+
+func start(t testing.TB, cfg commit.Config, st *store.Store, chain commit.Chain, b commit.Broadcaster, logger log.Logger) *running {
+	t.Helper()
+	if cfg.Operator == "" {
+		cfg.Operator = operator
+	}
+	if cfg.PollInterval == 0 {
+		cfg.PollInterval = 2 * time.Millisecond
+	}
+	if logger == nil {
+		logger = log.NewNopLogger()
+	}
+	c := commit.New(cfg, st, chain, b, logger)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- c.Run(ctx) }()
+	var once sync.Once
+	var err error
+	stop := func() error {
+		once.Do(func() { cancel(); err = <-done })
+		return err
+	}
+	t.Cleanup(func() { _ = stop() })
+	return &running{c: c, stop: stop}
+}
+
+// requireChainMatchesStore checks epochs 1..n: each on chain with the
+// store's root and counts, marked committed at the chain's height, the
+// batches contiguous per stream; it returns the readings committed.
+func requireChainMatchesStore(t *testing.T, chain *fakeChain, st *store.Store, n uint64) uint64 {
+	t.Helper()
+	next := map[string]uint64{}
+	var total uint64
+	for i := uint64(1); i <= n; i++ {
+		c, found, err := chain.EpochCommit(context.Background(), operator, i)
+		require.NoError(t, err)
+		require.True(t, found, "epoch %d on chain", i)
+		e, err := st.Epoch(i)
+		require.NoError(t, err)
+		require.Equal(t, e.Root, c.Root, "epoch %d root", i)
+		require.Equal(t, e.ReadingCount, c.ReadingCount)
+		require.Equal(t, uint32(len(e.Batches)), c.StreamCount)
+		require.Equal(t, e.WindowStart, c.WindowStart)
+		require.Equal(t, e.WindowEnd, c.WindowEnd)
+		require.Equal(t, c.Height, e.CommittedHeight, "epoch %d marked at the chain's height", i)
+		for _, b := range e.Batches {
+			require.Equal(t, max(next[b.StreamID], 1), b.FirstSeq, "epoch %d stream %s", i, b.StreamID)
+			next[b.StreamID] = b.LastSeq + 1
+		}
+		total += e.ReadingCount
+	}
+	last, _ := chain.LastEpoch(context.Background(), operator)
+	require.Equal(t, n, last)
+	return total
+}
+
+func TestCommitterRebroadcastsLostTx(t *testing.T) {
+	st := openStore(t, t.TempDir())
+	chain := newFakeChain()
+	chain.dropAccepted = 1 // CheckTx accepts the first tx, no block ever has it
+	appendN(t, st, "s1", 5)
+	chain.NextBlock()
+	r := start(t, commit.Config{ResendAfterBlocks: 2}, st, chain, chain, nil)
+
+	waitFor(t, 5*time.Second, "first broadcast", func() bool { return r.c.Stats().Broadcasts == 1 })
+	chain.NextBlock() // one block after the broadcast: not yet
+	waitFor(t, 5*time.Second, "height 2 seen", func() bool { return r.c.Stats().LastHeight == 2 })
+	time.Sleep(10 * time.Millisecond)
+	require.Equal(t, uint64(1), r.c.Stats().Broadcasts, "no resend before ResendAfterBlocks")
+	chain.NextBlock() // two blocks after: re-broadcast, the next block has it
+	waitFor(t, 5*time.Second, "re-broadcast", func() bool { return r.c.Stats().Resends == 1 })
+	chain.NextBlock()
+	waitFor(t, 5*time.Second, "epoch 1 committed", func() bool { return r.c.Stats().EpochsCommitted == 1 })
+	require.NoError(t, r.stop())
+
+	requireChainMatchesStore(t, chain, st, 1)
+	s := r.c.Stats()
+	require.Equal(t, uint64(2), s.Broadcasts)
+	require.Equal(t, uint64(5), s.ReadingsCommitted)
+	require.Zero(t, chain.failedInBlock)
+}
+
+func TestCommitterRetriesBroadcastErrors(t *testing.T) {
+	st := openStore(t, t.TempDir())
+	chain := newFakeChain()
+	chain.failBroadcasts = 3
+	appendN(t, st, "s1", 2)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go chain.produceBlocks(ctx, 5*time.Millisecond)
+	r := start(t, commit.Config{PollInterval: time.Millisecond}, st, chain, chain, nil)
+
+	waitFor(t, 10*time.Second, "epoch 1 committed", func() bool { return r.c.Stats().EpochsCommitted == 1 })
+	require.NoError(t, r.stop())
+	s := r.c.Stats()
+	require.Equal(t, uint64(3), s.BroadcastErrors, "every failure retried")
+	require.Equal(t, uint64(1), s.Broadcasts)
+	requireChainMatchesStore(t, chain, st, 1)
+}
+
+func TestCommitterResumeMarksEpochCommittedWhileStopped(t *testing.T) {
+	st := openStore(t, t.TempDir())
+	chain := newFakeChain()
+	appendN(t, st, "a", 3)
+	// The committer closed and broadcast epoch 1, then died before seeing
+	// it in a block.
+	e, err := st.CloseEpoch(1)
+	require.NoError(t, err)
+	_, err = chain.Broadcast(context.Background(), &streamtypes.MsgCommitEpoch{
+		Operator: operator, Epoch: 1, Root: e.Root, ReadingCount: e.ReadingCount,
+		StreamCount: uint32(len(e.Batches)), WindowStart: e.WindowStart, WindowEnd: e.WindowEnd,
+	})
+	require.NoError(t, err)
+	chain.NextBlock()
+	chain.NextBlock()
+
+	r := start(t, commit.Config{}, st, chain, chain, nil)
+	waitFor(t, 5*time.Second, "epoch 1 marked", func() bool { return r.c.Stats().EpochsCommitted == 1 })
+	require.NoError(t, r.stop())
+	got, err := st.Epoch(1)
+	require.NoError(t, err)
+	require.Equal(t, int64(1), got.CommittedHeight)
+	require.Equal(t, 1, chain.broadcasts, "nothing re-broadcast")
+}
+
+func TestCommitterRefusesStoreChainMismatch(t *testing.T) {
+	cases := map[string]struct {
+		storeEpochs     int
+		markFirst       bool
+		chainEpochs     uint64
+		wantStoreLastEp uint64
+	}{
+		"store lost (chain ahead)":         {storeEpochs: 0, chainEpochs: 2},
+		"store behind by one":              {storeEpochs: 1, chainEpochs: 2, wantStoreLastEp: 1},
+		"store ahead by two":               {storeEpochs: 3, chainEpochs: 1, wantStoreLastEp: 3},
+		"store committed what chain lacks": {storeEpochs: 1, markFirst: true, chainEpochs: 0, wantStoreLastEp: 1},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			st := openStore(t, t.TempDir())
+			for i := 1; i <= tc.storeEpochs; i++ {
+				appendN(t, st, "s", 1)
+				_, err := st.CloseEpoch(uint64(i))
+				require.NoError(t, err)
+			}
+			if tc.markFirst {
+				require.NoError(t, st.MarkCommitted(1, 5))
+			}
+			appendN(t, st, "s", 1)
+			chain := newFakeChain()
+			for i := uint64(1); i <= tc.chainEpochs; i++ {
+				_, err := chain.Broadcast(context.Background(), &streamtypes.MsgCommitEpoch{
+					Operator: operator, Epoch: i, Root: bytes.Repeat([]byte{byte(i)}, 32), ReadingCount: 1, StreamCount: 1, WindowStart: 1, WindowEnd: 1,
+				})
+				require.NoError(t, err)
+				chain.NextBlock()
+			}
+			broadcasts := chain.broadcasts
+
+			c := commit.New(commit.Config{Operator: operator, PollInterval: time.Millisecond}, st, chain, chain, log.NewNopLogger())
+			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			defer cancel()
+			err := c.Run(ctx)
+			require.ErrorIs(t, err, commit.ErrStoreMismatch)
+			require.NoError(t, ctx.Err(), "Run returned at once")
+			require.Contains(t, err.Error(), fmt.Sprintf("the chain's last epoch for %s is %d", operator, tc.chainEpochs))
+
+			// Nothing changed on either side.
+			require.Equal(t, broadcasts, chain.broadcasts)
+			last, err := st.LastEpoch()
+			require.NoError(t, err)
+			if tc.wantStoreLastEp == 0 {
+				require.Nil(t, last)
+			} else {
+				require.Equal(t, tc.wantStoreLastEp, last.Number)
+			}
+			require.Equal(t, uint64(1), st.PendingCount())
+		})
+	}
+}
+
+func TestCommitterReportsRootMismatchLoudly(t *testing.T) {
+	st := openStore(t, t.TempDir())
+	appendN(t, st, "a", 2)
+	e, err := st.CloseEpoch(1)
+	require.NoError(t, err)
+	chain := newFakeChain()
+	_, err = chain.Broadcast(context.Background(), &streamtypes.MsgCommitEpoch{
+		Operator: operator, Epoch: 1, Root: bytes.Repeat([]byte{9}, 32), ReadingCount: e.ReadingCount,
+		StreamCount: 1, WindowStart: e.WindowStart, WindowEnd: e.WindowEnd,
+	})
+	require.NoError(t, err)
+	chain.NextBlock()
+
+	var logs logBuffer
+	r := start(t, commit.Config{}, st, chain, chain, log.NewLogger(&logs, log.OutputJSONOption()))
+	waitFor(t, 5*time.Second, "epoch 1 settled", func() bool { return r.c.Stats().EpochsCommitted == 1 })
+	require.NoError(t, r.stop())
+
+	require.Equal(t, uint64(1), r.c.Stats().RootMismatches)
+	require.Contains(t, logs.String(), `"level":"error"`)
+	require.Contains(t, logs.String(), "EPOCH ROOT MISMATCH")
+	got, err := st.Epoch(1)
+	require.NoError(t, err)
+	require.Equal(t, int64(1), got.CommittedHeight, "the chain's height is still recorded")
+}
+
+func TestCommitterClosesEveryNBlocks(t *testing.T) {
+	st := openStore(t, t.TempDir())
+	chain := newFakeChain()
+	r := start(t, commit.Config{EveryBlocks: 3}, st, chain, chain, nil)
+	for h := int64(1); h <= 13; h++ {
+		appendN(t, st, "s", 1)
+		before := chain.broadcasts
+		chain.NextBlock()
+		waitFor(t, 5*time.Second, "height seen", func() bool { return r.c.Stats().LastHeight == h })
+		if h%3 == 0 {
+			waitFor(t, 5*time.Second, "broadcast at a multiple of 3", func() bool {
+				chain.mu.Lock()
+				defer chain.mu.Unlock()
+				return chain.broadcasts == before+1
+			})
+		} else {
+			time.Sleep(5 * time.Millisecond)
+		}
+	}
+	require.NoError(t, r.stop())
+	last, _ := chain.LastEpoch(context.Background(), operator)
+	require.Equal(t, uint64(4), last) // closed at 3, 6, 9, 12
+	for i := uint64(1); i <= last; i++ {
+		c, _, _ := chain.EpochCommit(context.Background(), operator, i)
+		require.Equal(t, int64(3*i+1), c.Height, "epoch %d closed at height %d", i, 3*i)
+		require.Equal(t, uint64(3), c.ReadingCount)
+	}
+	require.Equal(t, uint64(1), st.PendingCount(), "the reading of height 13 waits for height 15")
+}
+
+func TestNewRefusesBadConfig(t *testing.T) {
+	st := openStore(t, t.TempDir())
+	chain := newFakeChain()
+	for name, cfg := range map[string]commit.Config{
+		"no operator":       {},
+		"not bech32":        {Operator: "node-1"},
+		"negative interval": {Operator: operator, PollInterval: -time.Second},
+		"negative every":    {Operator: operator, EveryBlocks: -1},
+	} {
+		require.Panics(t, func() { commit.New(cfg, st, chain, chain, nil) }, name)
+	}
+}

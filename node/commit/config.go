@@ -1,0 +1,111 @@
+package commit
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"cosmossdk.io/log/v2"
+
+	sdk "github.com/cosmos/cosmos-sdk/types"
+	"github.com/cosmos/cosmos-sdk/types/bech32"
+
+	"github.com/trustedge/trustedge/node/store"
+	streamtypes "github.com/trustedge/trustedge/x/stream/types"
+)
+
+// Chain is the committer's read view of the chain (node/chainview
+// implements it over the in-process app).
+type Chain interface {
+	// Height is the last committed block height.
+	Height() int64
+	// LastEpoch is node's last committed epoch, 0 if none.
+	LastEpoch(ctx context.Context, node string) (uint64, error)
+	// EpochCommit is node's commitment of epoch, found=false if none.
+	EpochCommit(ctx context.Context, node string, epoch uint64) (streamtypes.EpochCommit, bool, error)
+}
+
+// Broadcaster submits transactions.
+type Broadcaster interface {
+	// Broadcast signs and submits a tx with msg; it returns once CheckTx
+	// accepted it.
+	Broadcast(ctx context.Context, msg sdk.Msg) (txHash string, err error)
+}
+
+// Config configures a Committer.
+type Config struct {
+	// Operator is the node's operator address (bech32): the MsgCommitEpoch
+	// signer and the key the chain records epochs under.
+	Operator string
+	// EveryBlocks closes an epoch at every height that is a multiple of it
+	// (default 1: every block).
+	EveryBlocks int64
+	// ResendAfterBlocks re-broadcasts the in-flight epoch when the chain has
+	// not included it this many blocks after the last broadcast (default 3).
+	ResendAfterBlocks int64
+	// PollInterval is how often the chain height is read (default 20ms).
+	PollInterval time.Duration
+	// MaxReadingsPerEpoch caps one epoch (0: the chain's default
+	// max_readings_per_epoch). Set it to the chain's param if that differs.
+	MaxReadingsPerEpoch uint64
+}
+
+// Defaults.
+const (
+	DefaultEveryBlocks       = 1
+	DefaultResendAfterBlocks = 3
+	DefaultPollInterval      = 20 * time.Millisecond
+	// maxBackoff bounds the wait between failed broadcasts.
+	maxBackoff = 5 * time.Second
+)
+
+func (c Config) withDefaults() Config {
+	if c.EveryBlocks == 0 {
+		c.EveryBlocks = DefaultEveryBlocks
+	}
+	if c.ResendAfterBlocks == 0 {
+		c.ResendAfterBlocks = DefaultResendAfterBlocks
+	}
+	if c.PollInterval == 0 {
+		c.PollInterval = DefaultPollInterval
+	}
+	if c.MaxReadingsPerEpoch == 0 {
+		c.MaxReadingsPerEpoch = streamtypes.DefaultMaxReadingsPerEpoch
+	}
+	return c
+}
+
+// Validate checks a config after defaults.
+func (c Config) Validate() error {
+	// Any prefix: the chain's is set globally by the app, not known here.
+	if _, _, err := bech32.DecodeAndConvert(c.Operator); err != nil || c.Operator == "" {
+		return fmt.Errorf("operator %q: %w", c.Operator, err)
+	}
+	if c.EveryBlocks < 1 || c.ResendAfterBlocks < 1 || c.PollInterval <= 0 {
+		return fmt.Errorf("every_blocks %d, resend_after_blocks %d, poll_interval %s: all must be positive",
+			c.EveryBlocks, c.ResendAfterBlocks, c.PollInterval)
+	}
+	return nil
+}
+
+// ErrStoreMismatch: the store's epochs and the chain's disagree in a way
+// the committer cannot repair (the store was lost, replaced or belongs to
+// another node).
+var ErrStoreMismatch = errors.New("stream store and chain disagree")
+
+// New builds a committer of st's epochs; Run starts it. It panics on an
+// invalid config or nil dependency, which is a wiring bug.
+func New(cfg Config, st *store.Store, chain Chain, b Broadcaster, logger log.Logger) *Committer {
+	cfg = cfg.withDefaults()
+	if err := cfg.Validate(); err != nil {
+		panic(fmt.Sprintf("commit.New: %v", err))
+	}
+	if st == nil || chain == nil || b == nil {
+		panic("commit.New: store, chain and broadcaster are required")
+	}
+	if logger == nil {
+		logger = log.NewNopLogger()
+	}
+	return &Committer{cfg: cfg, store: st, chain: chain, b: b, log: logger.With("module", "commit")}
+}

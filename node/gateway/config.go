@@ -1,0 +1,43 @@
+package gateway
+
+import (
+	"cosmossdk.io/log/v2"
+)
+
+// Defaults of Config.
+const (
+	// DefaultRatePerDevice is the sustained readings/s one device may send.
+	DefaultRatePerDevice = 2000
+	// DefaultBurst is how many readings a device may send at once after
+	// being quiet; it must hold the largest batch (ingest.MaxReadingsPerBatch).
+	DefaultBurst = 20000
+)
+
+// Config configures a Gateway.
+type Config struct {
+	// HTTPAddr and GRPCAddr are the listen addresses of Start; an empty
+	// address is not served.
+	HTTPAddr, GRPCAddr string
+	// Operator is this node's operator address (bech32): the gateway takes
+	// only streams whose home node it is, and proves readings of its epochs.
+	Operator string
+	// RatePerDevice is the token bucket's rate in readings/s (default 2000);
+	// Burst its size in readings (default 20000).
+	RatePerDevice float64
+	Burst         int
+	// Logger gets one line per request (default: no logging).
+	Logger log.Logger
+}
+
+func (c Config) withDefaults() Config {
+	if c.RatePerDevice <= 0 {
+		c.RatePerDevice = DefaultRatePerDevice
+	}
+	if c.Burst <= 0 {
+		c.Burst = DefaultBurst
+	}
+	if c.Logger == nil {
+		c.Logger = log.NewNopLogger()
+	}
+	return c
+}

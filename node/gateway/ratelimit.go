@@ -1,0 +1,58 @@
+package gateway
+
+import (
+	"math"
+	"sync"
+	"time"
+
+	"golang.org/x/time/rate"
+)
+
+// deviceLimiter is one token bucket per device, counted in readings (not
+// requests): a device may batch as it likes, its data rate is what is
+// bounded. Buckets are created on a device's first accepted signature and
+// kept for the process's life (about 100 bytes each; a node hosts its own
+// devices only).
+type deviceLimiter struct {
+	rate  rate.Limit
+	burst int
+
+	mu      sync.Mutex
+	devices map[string]*rate.Limiter
+}
+
+func newDeviceLimiter(perSecond float64, burst int) *deviceLimiter {
+	return &deviceLimiter{rate: rate.Limit(perSecond), burst: burst, devices: map[string]*rate.Limiter{}}
+}
+
+func (l *deviceLimiter) limiter(device string) *rate.Limiter {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	lim, ok := l.devices[device]
+	if !ok {
+		lim = rate.NewLimiter(l.rate, l.burst)
+		l.devices[device] = lim
+	}
+	return lim
+}
+
+// take removes n tokens from device's bucket, or refuses and leaves the
+// bucket as it was: a refused batch costs the device nothing, so its retry
+// after Retry-After succeeds.
+func (l *deviceLimiter) take(device string, n int, now time.Time) *Error {
+	if n > l.burst {
+		return newError(ReasonTooLarge, "batch of %d readings exceeds this node's per-device burst of %d readings; split it", n, l.burst)
+	}
+	r := l.limiter(device).ReserveN(now, n)
+	if !r.OK() {
+		return newError(ReasonTooLarge, "batch of %d readings exceeds this node's per-device burst of %d readings; split it", n, l.burst)
+	}
+	wait := r.DelayFrom(now)
+	if wait <= 0 {
+		return nil
+	}
+	r.CancelAt(now)
+	e := newError(ReasonRateLimited, "device %q is over its rate of %g readings/s; retry in %s", device, float64(l.rate), wait.Round(time.Millisecond))
+	e.RetryAfterSeconds = int64(math.Ceil(wait.Seconds()))
+	return e
+}

@@ -1,0 +1,75 @@
+package keeper
+
+import (
+	"context"
+	"errors"
+
+	errorsmod "cosmossdk.io/errors"
+
+	sdk "github.com/cosmos/cosmos-sdk/types"
+
+	devicetypes "github.com/trustedge/trustedge/x/device/types"
+	edgetypes "github.com/trustedge/trustedge/x/edge/types"
+	"github.com/trustedge/trustedge/x/stream/types"
+)
+
+// allowed asks x/access whether account (canonical bech32) may do action on
+// stream id. A denial and a failed decision both refuse: fail closed.
+func (k Keeper) allowed(ctx context.Context, account, action, id string) error {
+	resource := types.StreamResource(id)
+	d, err := k.access.Check(ctx, types.AccountSubject(account), action, resource)
+	if err != nil {
+		return errorsmod.Wrapf(types.ErrUnauthorized, "%s %s: no decision: %v", action, resource, err)
+	}
+	if !d.Allowed {
+		return errorsmod.Wrapf(types.ErrUnauthorized, "%s may not %s %s", account, action, resource)
+	}
+	return nil
+}
+
+// usableDevice returns device id if it exists, is ACTIVE and is owned by
+// owner (canonical bech32): only the owner of a working device opens a
+// stream for it.
+func (k Keeper) usableDevice(ctx context.Context, id, owner string) (devicetypes.Device, error) {
+	d, err := k.devices.GetDevice(ctx, id)
+	if errors.Is(err, devicetypes.ErrDeviceNotFound) {
+		return d, errorsmod.Wrapf(types.ErrDeviceNotUsable, "device %q is not registered", id)
+	}
+	if err != nil {
+		return d, err
+	}
+	if d.Status != devicetypes.DEVICE_STATUS_ACTIVE {
+		return d, errorsmod.Wrapf(types.ErrDeviceNotUsable, "device %q is %s", id, d.Status)
+	}
+	if d.Owner != owner {
+		return d, errorsmod.Wrapf(types.ErrUnauthorized, "device %q is owned by %s", id, d.Owner)
+	}
+	return d, nil
+}
+
+// committingNode fails unless operator runs a registered edge node that is
+// not jailed. A STALE node (missed heartbeats) may still commit: it is
+// still ingesting, and its data must not be lost because its heartbeat tx
+// was late.
+func (k Keeper) committingNode(ctx context.Context, operator sdk.AccAddress, operatorStr string) error {
+	n, err := k.edge.GetNode(ctx, operator)
+	if errors.Is(err, edgetypes.ErrNodeNotFound) {
+		return errorsmod.Wrapf(types.ErrNotOperator, "%s", operatorStr)
+	}
+	if err != nil {
+		return err
+	}
+	if n.Status == edgetypes.NODE_STATUS_JAILED {
+		return errorsmod.Wrapf(types.ErrNodeJailed, "%s", operatorStr)
+	}
+	return nil
+}
+
+// isOwnerOrAuthority reports whether signer (canonical bech32) owns s or is
+// the consortium authority.
+func (k Keeper) isOwnerOrAuthority(ctx context.Context, s types.Stream, signer string) (bool, error) {
+	if signer == s.Owner {
+		return true, nil
+	}
+	return k.edge.IsAuthority(ctx, signer)
+}

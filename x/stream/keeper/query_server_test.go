@@ -1,0 +1,311 @@
+package keeper_test
+
+import (
+	"fmt"
+
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+
+	"github.com/cosmos/cosmos-sdk/types/query"
+
+	"github.com/trustedge/trustedge/x/stream/proof"
+	streamtestutil "github.com/trustedge/trustedge/x/stream/testutil"
+	"github.com/trustedge/trustedge/x/stream/types"
+)
+
+func (s *StreamSuite) requireCode(code codes.Code, err error) {
+	s.T().Helper()
+	s.Require().Error(err)
+	s.Require().Equal(code, status.Code(err), "%v", err)
+}
+
+func streamIDs(ss []types.Stream) []string {
+	out := []string{}
+	for _, st := range ss {
+		out = append(out, st.Id)
+	}
+	return out
+}
+
+func epochsOf(cs []types.EpochCommit) []uint64 {
+	out := []uint64{}
+	for _, c := range cs {
+		out = append(out, c.Epoch)
+	}
+	return out
+}
+
+func (s *StreamSuite) TestQueryParams() {
+	resp, err := s.f.QueryServer.Params(s.f.Ctx, &types.QueryParamsRequest{})
+	s.Require().NoError(err)
+	s.Require().Equal(types.DefaultParams(), resp.Params)
+	_, err = s.f.QueryServer.Params(s.f.Ctx, nil)
+	s.requireCode(codes.InvalidArgument, err)
+}
+
+func (s *StreamSuite) TestQueryStream() {
+	st := s.created("a")
+	resp, err := s.f.QueryServer.Stream(s.f.Ctx, &types.QueryStreamRequest{StreamId: "a"})
+	s.Require().NoError(err)
+	s.Require().Equal(st, resp.Stream)
+
+	_, err = s.f.QueryServer.Stream(s.f.Ctx, &types.QueryStreamRequest{StreamId: "nope"})
+	s.requireCode(codes.NotFound, err)
+	_, err = s.f.QueryServer.Stream(s.f.Ctx, &types.QueryStreamRequest{StreamId: "a/b"})
+	s.requireCode(codes.InvalidArgument, err)
+	_, err = s.f.QueryServer.Stream(s.f.Ctx, nil)
+	s.requireCode(codes.InvalidArgument, err)
+}
+
+// TestQueryStreamsPagination creates 25 streams (out of id order) and pages
+// through them by key and by offset, forwards and backwards.
+func (s *StreamSuite) TestQueryStreamsPagination() {
+	var want []string
+	for i := 24; i >= 0; i-- {
+		s.created(fmt.Sprintf("s-%02d", i))
+	}
+	for i := 0; i < 25; i++ {
+		want = append(want, fmt.Sprintf("s-%02d", i))
+	}
+
+	var got []string
+	var next []byte
+	pages := 0
+	for {
+		resp, err := s.f.QueryServer.Streams(s.f.Ctx, &types.QueryStreamsRequest{
+			Pagination: &query.PageRequest{Key: next, Limit: 10, CountTotal: next == nil},
+		})
+		s.Require().NoError(err)
+		if next == nil {
+			s.Require().Equal(uint64(25), resp.Pagination.Total)
+		}
+		got = append(got, streamIDs(resp.Streams)...)
+		pages++
+		if next = resp.Pagination.NextKey; next == nil {
+			break
+		}
+	}
+	s.Require().Equal(3, pages)
+	s.Require().Equal(want, got)
+
+	resp, err := s.f.QueryServer.Streams(s.f.Ctx, &types.QueryStreamsRequest{Pagination: &query.PageRequest{Offset: 22, Limit: 10}})
+	s.Require().NoError(err)
+	s.Require().Equal([]string{"s-22", "s-23", "s-24"}, streamIDs(resp.Streams))
+	resp, err = s.f.QueryServer.Streams(s.f.Ctx, &types.QueryStreamsRequest{Pagination: &query.PageRequest{Limit: 2, Reverse: true}})
+	s.Require().NoError(err)
+	s.Require().Equal([]string{"s-24", "s-23"}, streamIDs(resp.Streams))
+
+	_, err = s.f.QueryServer.Streams(s.f.Ctx, &types.QueryStreamsRequest{Pagination: &query.PageRequest{Key: []byte("x"), Offset: 1}})
+	s.requireCode(codes.InvalidArgument, err)
+	_, err = s.f.QueryServer.Streams(s.f.Ctx, nil)
+	s.requireCode(codes.InvalidArgument, err)
+}
+
+func (s *StreamSuite) TestQueryEpoch() {
+	s.f.CommitEpochs(s.T(), s.node0, 1, 2)
+	resp, err := s.f.QueryServer.Epoch(s.f.Ctx, &types.QueryEpochRequest{Node: s.node0, Epoch: 2})
+	s.Require().NoError(err)
+	s.Require().Equal(s.node0, resp.Commit.Node)
+	s.Require().Equal(uint64(2), resp.Commit.Epoch)
+	s.Require().Equal(streamtestutil.CommitMsg(s.node0, 2).Root, resp.Commit.Root)
+
+	_, err = s.f.QueryServer.Epoch(s.f.Ctx, &types.QueryEpochRequest{Node: s.node0, Epoch: 3})
+	s.requireCode(codes.NotFound, err)
+	_, err = s.f.QueryServer.Epoch(s.f.Ctx, &types.QueryEpochRequest{Node: s.node1, Epoch: 1})
+	s.requireCode(codes.NotFound, err)
+	_, err = s.f.QueryServer.Epoch(s.f.Ctx, &types.QueryEpochRequest{Node: "node0", Epoch: 1})
+	s.requireCode(codes.InvalidArgument, err)
+	_, err = s.f.QueryServer.Epoch(s.f.Ctx, nil)
+	s.requireCode(codes.InvalidArgument, err)
+}
+
+// TestQueryEpochsNewestFirst: node0 has 12 epochs, node1 3; paging through
+// node0's gives 12..1 and never one of node1's.
+func (s *StreamSuite) TestQueryEpochsNewestFirst() {
+	s.f.CommitEpochs(s.T(), s.node0, 1, 12)
+	s.f.CommitEpochs(s.T(), s.node1, 1, 3)
+
+	var got []uint64
+	var next []byte
+	for {
+		resp, err := s.f.QueryServer.Epochs(s.f.Ctx, &types.QueryEpochsRequest{
+			Node: s.node0, Pagination: &query.PageRequest{Key: next, Limit: 5, CountTotal: next == nil},
+		})
+		s.Require().NoError(err)
+		if next == nil {
+			s.Require().Equal(uint64(12), resp.Pagination.Total)
+		}
+		for _, c := range resp.Commits {
+			s.Require().Equal(s.node0, c.Node)
+		}
+		got = append(got, epochsOf(resp.Commits)...)
+		if next = resp.Pagination.NextKey; next == nil {
+			break
+		}
+	}
+	s.Require().Equal([]uint64{12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1}, got)
+
+	// No pagination at all: newest first too.
+	resp, err := s.f.QueryServer.Epochs(s.f.Ctx, &types.QueryEpochsRequest{Node: s.node1})
+	s.Require().NoError(err)
+	s.Require().Equal([]uint64{3, 2, 1}, epochsOf(resp.Commits))
+	// reverse asks for oldest first; offsets count from the chosen end.
+	resp, err = s.f.QueryServer.Epochs(s.f.Ctx, &types.QueryEpochsRequest{
+		Node: s.node0, Pagination: &query.PageRequest{Reverse: true, Offset: 2, Limit: 3},
+	})
+	s.Require().NoError(err)
+	s.Require().Equal([]uint64{3, 4, 5}, epochsOf(resp.Commits))
+	resp, err = s.f.QueryServer.Epochs(s.f.Ctx, &types.QueryEpochsRequest{
+		Node: s.node0, Pagination: &query.PageRequest{Offset: 2, Limit: 3},
+	})
+	s.Require().NoError(err)
+	s.Require().Equal([]uint64{10, 9, 8}, epochsOf(resp.Commits))
+
+	// A node without commitments: empty. A bad address: InvalidArgument.
+	resp, err = s.f.QueryServer.Epochs(s.f.Ctx, &types.QueryEpochsRequest{Node: s.alice})
+	s.Require().NoError(err)
+	s.Require().Empty(resp.Commits)
+	_, err = s.f.QueryServer.Epochs(s.f.Ctx, &types.QueryEpochsRequest{Node: "x"})
+	s.requireCode(codes.InvalidArgument, err)
+	_, err = s.f.QueryServer.Epochs(s.f.Ctx, nil)
+	s.requireCode(codes.InvalidArgument, err)
+}
+
+func (s *StreamSuite) TestQueryLatestEpochs() {
+	resp, err := s.f.QueryServer.LatestEpochs(s.f.Ctx, &types.QueryLatestEpochsRequest{})
+	s.Require().NoError(err)
+	s.Require().Empty(resp.Commits)
+
+	s.f.CommitEpochs(s.T(), s.node0, 1, 4)
+	s.f.CommitEpochs(s.T(), s.node1, 1, 2)
+	resp, err = s.f.QueryServer.LatestEpochs(s.f.Ctx, &types.QueryLatestEpochsRequest{})
+	s.Require().NoError(err)
+	s.Require().Len(resp.Commits, 2)
+	byNode := map[string]uint64{}
+	for _, c := range resp.Commits {
+		byNode[c.Node] = c.Epoch
+	}
+	s.Require().Equal(map[string]uint64{s.node0: 4, s.node1: 2}, byNode)
+	// Ordered by node address bytes.
+	a, err := s.f.AddrCodec.StringToBytes(resp.Commits[0].Node)
+	s.Require().NoError(err)
+	b, err := s.f.AddrCodec.StringToBytes(resp.Commits[1].Node)
+	s.Require().NoError(err)
+	s.Require().Negative(compareBytes(a, b))
+
+	_, err = s.f.QueryServer.LatestEpochs(s.f.Ctx, nil)
+	s.requireCode(codes.InvalidArgument, err)
+}
+
+func compareBytes(a, b []byte) int {
+	for i := 0; i < len(a) && i < len(b); i++ {
+		if a[i] != b[i] {
+			return int(a[i]) - int(b[i])
+		}
+	}
+	return len(a) - len(b)
+}
+
+// epochFixture builds a real two-stream epoch with x/stream/proof, commits
+// its root for node0 epoch 1, and returns the wire proof of stream "a" seq 3.
+func (s *StreamSuite) epochFixture() types.ReadingProof {
+	s.T().Helper()
+	readings := map[string][]proof.Reading{}
+	for _, id := range []string{"a", "b"} {
+		for seq := uint64(1); seq <= 5; seq++ {
+			readings[id] = append(readings[id], proof.Reading{StreamID: id, Seq: seq, Time: int64(seq) * 1000, Payload: []byte(fmt.Sprintf("%s-%d", id, seq))})
+		}
+	}
+	var batches []proof.Batch
+	leaves := map[string][][]byte{}
+	for _, id := range []string{"a", "b"} {
+		for _, r := range readings[id] {
+			leaves[id] = append(leaves[id], r.Leaf())
+		}
+		batches = append(batches, proof.Batch{StreamID: id, FirstSeq: 1, LastSeq: 5, Root: proof.BatchRoot(leaves[id])})
+	}
+	s.Require().NoError(proof.ValidateBatches(batches))
+	batchRoot, readingPath, err := proof.ReadingInclusion(leaves["a"], 2)
+	s.Require().NoError(err)
+	epochRoot, batchPath, _, err := proof.BatchInclusion(batches, "a")
+	s.Require().NoError(err)
+	s.Require().Equal(batches[0].Root, batchRoot)
+
+	msg := streamtestutil.CommitMsg(s.node0, 1)
+	msg.Root, msg.ReadingCount, msg.StreamCount = epochRoot, 10, 2
+	_, err = s.f.MsgServer.CommitEpoch(s.f.Ctx, msg)
+	s.Require().NoError(err)
+	return types.ReadingProofFrom(&proof.ReadingProof{
+		Node: s.node0, Epoch: 1, Reading: readings["a"][2], Batch: batches[0],
+		ReadingPath: readingPath, BatchPath: batchPath, EpochRoot: epochRoot,
+	})
+}
+
+func (s *StreamSuite) TestQueryVerifyValid() {
+	p := s.epochFixture()
+	resp, err := s.f.QueryServer.Verify(s.f.Ctx, &types.QueryVerifyRequest{Proof: p})
+	s.Require().NoError(err)
+	s.Require().True(resp.Valid, resp.Reason)
+	s.Require().Empty(resp.Reason)
+	s.Require().Equal(s.node0, resp.Commit.Node)
+	s.Require().Equal(uint64(1), resp.Commit.Epoch)
+	s.Require().Equal(p.EpochRoot, resp.Commit.Root)
+}
+
+func (s *StreamSuite) TestQueryVerifyInvalid() {
+	good := s.epochFixture()
+	// A second epoch whose root is not the one the proof leads to.
+	s.f.CommitEpochs(s.T(), s.node0, 2, 2)
+
+	cases := []struct {
+		name   string
+		mod    func(p *types.ReadingProof)
+		reason string
+		commit bool // the response carries the commitment checked against
+	}{
+		{"unknown epoch", func(p *types.ReadingProof) { p.Epoch = 9 }, "no commitment for node " + s.node0 + " epoch 9", false},
+		{"node without commitments", func(p *types.ReadingProof) { p.Node = s.node1 }, "no commitment for node " + s.node1 + " epoch 1", false},
+		{"node not an address", func(p *types.ReadingProof) { p.Node = "node0" }, "node \"node0\"", false},
+		{"wrong root: proof of epoch 1 against epoch 2", func(p *types.ReadingProof) { p.Epoch = 2 }, proof.ErrRootMismatch.Error(), true},
+		{"wrong root: forged epoch root", func(p *types.ReadingProof) { p.EpochRoot = streamtestutil.Root("forged") }, proof.ErrRootMismatch.Error(), true},
+		{"tampered payload", func(p *types.ReadingProof) { p.Payload = []byte("a-9") }, proof.ErrWrongRoot.Error(), true},
+		{"tampered time", func(p *types.ReadingProof) { p.Time++ }, proof.ErrWrongRoot.Error(), true},
+		{"claims another seq", func(p *types.ReadingProof) { p.Seq = 4 }, proof.ErrMalformed.Error(), true},
+		{"tampered batch root", func(p *types.ReadingProof) { p.Batch.Root = streamtestutil.Root("x") }, proof.ErrWrongRoot.Error(), true},
+		{"batch path over another total", func(p *types.ReadingProof) { p.BatchProof.Total = 3 }, proof.ErrMalformed.Error(), true},
+		{"empty proof", func(p *types.ReadingProof) { *p = types.ReadingProof{Node: p.Node, Epoch: 1} }, proof.ErrMalformed.Error(), true},
+	}
+	for _, tc := range cases {
+		s.Run(tc.name, func() {
+			p := good
+			p.Batch.Root = append([]byte(nil), good.Batch.Root...)
+			tc.mod(&p)
+			resp, err := s.f.QueryServer.Verify(s.f.Ctx, &types.QueryVerifyRequest{Proof: p})
+			s.Require().NoError(err)
+			s.Require().False(resp.Valid)
+			s.Require().Contains(resp.Reason, tc.reason)
+			if tc.commit {
+				s.Require().Equal(s.node0, resp.Commit.Node)
+			} else {
+				s.Require().Equal(types.EpochCommit{}, resp.Commit)
+			}
+		})
+	}
+	_, err := s.f.QueryServer.Verify(s.f.Ctx, nil)
+	s.requireCode(codes.InvalidArgument, err)
+}
+
+func (s *StreamSuite) TestQueryReading() {
+	s.created("a")
+	_, err := s.f.QueryServer.Reading(s.f.Ctx, &types.QueryReadingRequest{StreamId: "a", Seq: 1})
+	s.requireCode(codes.NotFound, err)
+	s.Require().NoError(s.record(s.alice, "a", 1, []byte("x")))
+	resp, err := s.f.QueryServer.Reading(s.f.Ctx, &types.QueryReadingRequest{StreamId: "a", Seq: 1})
+	s.Require().NoError(err)
+	s.Require().Equal("a", resp.Reading.StreamId)
+	s.Require().Equal([]byte("x"), resp.Reading.Payload)
+	_, err = s.f.QueryServer.Reading(s.f.Ctx, &types.QueryReadingRequest{StreamId: "", Seq: 1})
+	s.requireCode(codes.InvalidArgument, err)
+	_, err = s.f.QueryServer.Reading(s.f.Ctx, nil)
+	s.requireCode(codes.InvalidArgument, err)
+}
