@@ -26,6 +26,11 @@ KR=(--keyring-backend test)
 # Extra funded accounts for load tests: the JSON `genesis bulk-add-genesis-account`
 # takes ([{"address":"edge1…","coins":[{"denom":"uedge","amount":"1"}]}]).
 EXTRA_ACCOUNTS_FILE="${EXTRA_ACCOUNTS_FILE:-}"
+# A small device simulator streams readings into node0's gateway while the
+# localnet runs (LOCALNET_DEVSIM=0 to skip; DEVSIM_DEVICES, DEVSIM_RATE total readings/s).
+LOCALNET_DEVSIM="${LOCALNET_DEVSIM:-1}"
+DEVSIM_DEVICES="${DEVSIM_DEVICES:-4}"
+DEVSIM_RATE="${DEVSIM_RATE:-20}"
 
 log() { printf '[localnet] %s\n' "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
@@ -181,7 +186,34 @@ start() {
     done
   done
   [ -n "${fresh:-}" ] && seed_demo_devices
+  [ "$LOCALNET_DEVSIM" = 1 ] && start_devsim
   print_endpoints "$n"
+}
+
+# start_devsim runs `trustedged devsim` against node0's gateway in the
+# background (pid in $LOCALNET_HOME/devsim.pid, log in devsim.log); it
+# registers its devices and streams on first use and keeps streaming until
+# `stop`. Rerunning continues the same streams.
+start_devsim() {
+  local pidf="$LOCALNET_HOME/devsim.pid" home
+  home="$(node_home 0)"
+  if pid_alive "$pidf"; then
+    log "devsim already running (pid $(cat "$pidf"))"
+    return
+  fi
+  log "starting devsim: $DEVSIM_DEVICES devices, $DEVSIM_RATE readings/s into node0's gateway"
+  nohup "$BIN" devsim --gateway "http://127.0.0.1:$(gateway_port 0)" --devices "$DEVSIM_DEVICES" \
+    --rate "$DEVSIM_RATE" --duration 8760h --report 30s --from demo "${KR[@]}" --home "$home" \
+    --node "tcp://127.0.0.1:$(rpc_port 0)" --chain-id "$CHAIN_ID" --out "$LOCALNET_HOME/devsim.json" \
+    >>"$LOCALNET_HOME/devsim.log" 2>&1 &
+  echo $! >"$pidf"
+  # Wait for the first acknowledged readings so the quickstart's prove works.
+  local deadline=$((SECONDS + 60))
+  until curl -sf --max-time 2 "http://127.0.0.1:$(gateway_port 0)/v1/streams/sim-pm25-0.pm25/head" 2>/dev/null | grep -q '"last_seq":[1-9]'; do
+    pid_alive "$pidf" || { log "devsim exited; see $LOCALNET_HOME/devsim.log"; return; }
+    [ $SECONDS -lt $deadline ] || { log "devsim has no acknowledged reading after 60 s; see $LOCALNET_HOME/devsim.log"; return; }
+    sleep 0.5
+  done
 }
 
 # seed_demo_devices registers the demo owner's devices (keys in node0's test
@@ -209,10 +241,11 @@ seed_demo_devices() {
 print_endpoints() {
   local n=$1 i
   printf '\nTrustEdge localnet is up (%s validators, chain-id %s)\n\n' "$n" "$CHAIN_ID"
-  printf '%-6s %-24s %-18s %-24s %-8s %s\n' node rpc grpc rest pid home
+  printf '%-6s %-24s %-18s %-24s %-24s %-8s %s\n' node rpc grpc rest gateway pid home
   for ((i = 0; i < n; i++)); do
-    printf '%-6s %-24s %-18s %-24s %-8s %s\n' "node$i" "tcp://127.0.0.1:$(rpc_port "$i")" \
+    printf '%-6s %-24s %-18s %-24s %-24s %-8s %s\n' "node$i" "tcp://127.0.0.1:$(rpc_port "$i")" \
       "127.0.0.1:$(grpc_port "$i")" "http://127.0.0.1:$(api_port "$i")" \
+      "http://127.0.0.1:$(gateway_port "$i")" \
       "$(cat "$(node_home "$i")/trustedged.pid")" "$(node_home "$i")"
   done
   cat <<TXT
@@ -223,13 +256,23 @@ Try:
   $BIN query device by-owner \$($BIN keys show demo -a --keyring-backend test --home $(node_home 0)) --node tcp://127.0.0.1:$(rpc_port 0)
   $BIN query access check \$($BIN keys show demo -a --keyring-backend test --home $(node_home 0)) register device/new-1 --node tcp://127.0.0.1:$(rpc_port 0)
   $BIN tx bank send demo \$($BIN keys show node1 -a --keyring-backend test --home $(node_home 1)) 1000uedge --home $(node_home 0) --yes
+  $BIN query stream streams --node tcp://127.0.0.1:$(rpc_port 0)
+  $BIN query stream latest-epochs --node tcp://127.0.0.1:$(rpc_port 0)
+  curl -s http://127.0.0.1:$(gateway_port 0)/v1/streams/sim-pm25-0.pm25/head
+  $BIN query stream prove sim-pm25-0.pm25 1 --gateway http://127.0.0.1:$(gateway_port 0) --node tcp://127.0.0.1:$(rpc_port 1)
   scripts/localnet.sh status
+Devices: devsim ($DEVSIM_DEVICES devices, $DEVSIM_RATE readings/s) logs to $LOCALNET_HOME/devsim.log
 Logs: $LOCALNET_HOME/node<i>/trustedged.log     Stop: scripts/localnet.sh stop
 TXT
 }
 
 stop() {
   local pidf pid stopped=0
+  pidf="$LOCALNET_HOME/devsim.pid"
+  if pid_alive "$pidf" && grep -q trustedged "/proc/$(cat "$pidf")/cmdline" 2>/dev/null; then
+    kill "$(cat "$pidf")" 2>/dev/null || true
+  fi
+  rm -f "$pidf"
   for pidf in "$LOCALNET_HOME"/node*/trustedged.pid; do
     [ -f "$pidf" ] || continue
     pid="$(cat "$pidf")"

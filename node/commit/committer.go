@@ -31,6 +31,10 @@ type Committer struct {
 	lastLocal uint64 // the store's last epoch number
 	closedAt  int64  // height of the last close attempt
 	checkedAt int64  // height at which the chain last answered about the flight
+	// seenHeight is the latest height, first seen at seenAt (CloseDelay
+	// counts from then).
+	seenHeight int64
+	seenAt     time.Time
 }
 
 // flight is the epoch on its way to the chain.
@@ -92,6 +96,9 @@ func (c *Committer) step(ctx context.Context) error {
 	if h <= 0 {
 		return nil
 	}
+	if h != c.seenHeight {
+		c.seenHeight, c.seenAt = h, time.Now()
+	}
 	if c.flight != nil {
 		// The chain's state only changes with a new block: ask once per height.
 		if h != c.checkedAt {
@@ -110,6 +117,9 @@ func (c *Committer) step(ctx context.Context) error {
 	// heights.
 	if h/c.cfg.EveryBlocks == c.closedAt/c.cfg.EveryBlocks {
 		return nil
+	}
+	if time.Since(c.seenAt) < c.cfg.CloseDelay {
+		return nil // close later in this block's wait, see Config.CloseDelay
 	}
 	e, err := c.store.CloseEpochMax(c.lastLocal+1, c.cfg.MaxReadingsPerEpoch)
 	if err != nil {

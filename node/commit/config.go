@@ -46,6 +46,13 @@ type Config struct {
 	ResendAfterBlocks int64
 	// PollInterval is how often the chain height is read (default 20ms).
 	PollInterval time.Duration
+	// CloseDelay is how long after a new block the epoch is closed (0:
+	// at once). A commitment tx can only enter the next block, which is
+	// proposed timeout_commit after this one: closing late in that wait,
+	// not at its start, puts the readings acknowledged meanwhile into the
+	// same block and cuts the reading-to-finality latency. Keep it below
+	// timeout_commit minus the time a close takes (see dataplane).
+	CloseDelay time.Duration
 	// MaxReadingsPerEpoch caps one epoch (0: the chain's default
 	// max_readings_per_epoch). Set it to the chain's param if that differs.
 	MaxReadingsPerEpoch uint64
@@ -81,6 +88,9 @@ func (c Config) Validate() error {
 	// Any prefix: the chain's is set globally by the app, not known here.
 	if _, _, err := bech32.DecodeAndConvert(c.Operator); err != nil || c.Operator == "" {
 		return fmt.Errorf("operator %q: %w", c.Operator, err)
+	}
+	if c.CloseDelay < 0 {
+		return fmt.Errorf("close_delay %s must not be negative", c.CloseDelay)
 	}
 	if c.EveryBlocks < 1 || c.ResendAfterBlocks < 1 || c.PollInterval <= 0 {
 		return fmt.Errorf("every_blocks %d, resend_after_blocks %d, poll_interval %s: all must be positive",

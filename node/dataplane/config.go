@@ -13,16 +13,17 @@ import (
 // Start flags of the edge data plane (also settable in app.toml under the
 // same names, as every start flag is).
 const (
-	FlagEnable        = "dataplane.enable"
-	FlagStoreDir      = "dataplane.store-dir"
-	FlagOperatorKey   = "dataplane.operator-key"
+	FlagEnable         = "dataplane.enable"
+	FlagStoreDir       = "dataplane.store-dir"
+	FlagOperatorKey    = "dataplane.operator-key"
 	FlagKeyringBackend = "dataplane.keyring-backend"
-	FlagHTTPAddr      = "gateway.http-addr"
-	FlagGRPCAddr      = "gateway.grpc-addr"
-	FlagRatePerDevice = "gateway.rate-per-device"
-	FlagBurst         = "gateway.burst"
-	FlagEpochBlocks   = "stream.epoch-blocks"
-	FlagCommitGas     = "stream.commit-gas"
+	FlagHTTPAddr       = "gateway.http-addr"
+	FlagGRPCAddr       = "gateway.grpc-addr"
+	FlagRatePerDevice  = "gateway.rate-per-device"
+	FlagBurst          = "gateway.burst"
+	FlagEpochBlocks    = "stream.epoch-blocks"
+	FlagCommitGas      = "stream.commit-gas"
+	FlagCloseDelay     = "stream.close-delay"
 )
 
 // Config is the data plane's configuration.
@@ -38,6 +39,7 @@ type Config struct {
 	Burst          int
 	EpochBlocks    int64
 	CommitGas      uint64
+	CloseDelay     time.Duration
 	PollInterval   time.Duration
 }
 
@@ -54,10 +56,13 @@ func AddFlags(cmd *cobra.Command) {
 	f.Int(FlagBurst, 20000, "readings a device may send in a burst")
 	f.Int64(FlagEpochBlocks, 1, "close and commit an epoch every this many blocks")
 	f.Uint64(FlagCommitGas, 400000, "gas limit of MsgCommitEpoch transactions")
+	f.Duration(FlagCloseDelay, -1, "close an epoch this long after each block, so it catches the readings that arrive while the next block waits (negative: half of consensus timeout_commit)")
 }
 
-// ReadConfig reads the data plane's configuration from the server options.
-func ReadConfig(home string, opts servertypes.AppOptions) (Config, error) {
+// ReadConfig reads the data plane's configuration from the server options;
+// timeoutCommit is CometBFT's consensus timeout_commit (the wait between a
+// block and the next proposal).
+func ReadConfig(home string, opts servertypes.AppOptions, timeoutCommit time.Duration) (Config, error) {
 	c := Config{
 		Enable:         cast.ToBool(opts.Get(FlagEnable)),
 		Home:           home,
@@ -70,6 +75,7 @@ func ReadConfig(home string, opts servertypes.AppOptions) (Config, error) {
 		Burst:          cast.ToInt(opts.Get(FlagBurst)),
 		EpochBlocks:    cast.ToInt64(opts.Get(FlagEpochBlocks)),
 		CommitGas:      cast.ToUint64(opts.Get(FlagCommitGas)),
+		CloseDelay:     cast.ToDuration(opts.Get(FlagCloseDelay)),
 		PollInterval:   20 * time.Millisecond,
 	}
 	if c.StoreDir == "" {
@@ -81,8 +87,21 @@ func ReadConfig(home string, opts servertypes.AppOptions) (Config, error) {
 	if c.EpochBlocks <= 0 {
 		c.EpochBlocks = 1
 	}
+	if c.CloseDelay < 0 || opts.Get(FlagCloseDelay) == nil {
+		c.CloseDelay = AutoCloseDelay(timeoutCommit)
+	}
 	if c.CommitGas == 0 {
 		c.CommitGas = 400000
 	}
 	return c, nil
+}
+
+// AutoCloseDelay is the default epoch close delay: half of timeout_commit,
+// which leaves the other half for closing the epoch (~150 ms per 100k
+// readings) and gossiping the tx before the next proposal.
+func AutoCloseDelay(timeoutCommit time.Duration) time.Duration {
+	if timeoutCommit < 200*time.Millisecond {
+		return 0
+	}
+	return timeoutCommit / 2
 }

@@ -86,6 +86,7 @@ func Run(ctx context.Context, g *errgroup.Group, cfg Config, a *app.App, clientC
 		Operator:     operator,
 		EveryBlocks:  cfg.EpochBlocks,
 		PollInterval: cfg.PollInterval,
+		CloseDelay:   cfg.CloseDelay,
 	}, st, view, bc, logger.With("component", "commit"))
 
 	var wg sync.WaitGroup
@@ -113,6 +114,6 @@ func Run(ctx context.Context, g *errgroup.Group, cfg Config, a *app.App, clientC
 		return st.Close()
 	})
 	logger.Info("edge data plane started", "operator", operator, "http", cfg.HTTPAddr, "grpc", cfg.GRPCAddr,
-		"store", cfg.StoreDir, "epoch_blocks", cfg.EpochBlocks)
+		"store", cfg.StoreDir, "epoch_blocks", cfg.EpochBlocks, "close_delay", cfg.CloseDelay)
 	return nil
 }

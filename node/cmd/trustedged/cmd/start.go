@@ -27,7 +27,7 @@ func startOptions() server.StartCmdOptions {
 			if a == nil {
 				return errors.New("data plane: the app was not built by this process")
 			}
-			cfg, err := dataplane.ReadConfig(svrCtx.Config.RootDir, svrCtx.Viper)
+			cfg, err := dataplane.ReadConfig(svrCtx.Config.RootDir, svrCtx.Viper, svrCtx.Config.Consensus.TimeoutCommit)
 			if err != nil {
 				return err
 			}
