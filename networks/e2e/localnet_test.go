@@ -30,6 +30,7 @@ type Localnet struct {
 	home   string // LOCALNET_HOME
 	offset int    // PORT_OFFSET
 	n      int
+	env    []string // extra environment for scripts/localnet.sh
 }
 
 // repoRoot finds the repository root from this package's directory.
@@ -42,8 +43,9 @@ func repoRoot(t *testing.T) string {
 }
 
 // StartLocalnet starts n validators with ports shifted by offset and
-// registers a cleanup that stops them.
-func StartLocalnet(t *testing.T, n, offset int) *Localnet {
+// registers a cleanup that stops them. env adds to the script's environment
+// (the device simulator is off unless env has LOCALNET_DEVSIM=1).
+func StartLocalnet(t *testing.T, n, offset int, env ...string) *Localnet {
 	t.Helper()
 	root := repoRoot(t)
 	bin := os.Getenv("TRUSTEDGED")
@@ -52,7 +54,7 @@ func StartLocalnet(t *testing.T, n, offset int) *Localnet {
 	}
 	_, err := os.Stat(bin)
 	require.NoError(t, err, "build the binary first (make build) or set TRUSTEDGED")
-	ln := &Localnet{t: t, root: root, bin: bin, home: t.TempDir(), offset: offset, n: n}
+	ln := &Localnet{t: t, root: root, bin: bin, home: t.TempDir(), offset: offset, n: n, env: env}
 	t.Cleanup(func() {
 		if out, err := ln.script("stop"); err != nil {
 			t.Logf("localnet stop: %v\n%s", err, out)
@@ -84,7 +86,9 @@ func (ln *Localnet) script(args ...string) (string, error) {
 		"PORT_OFFSET="+strconv.Itoa(ln.offset),
 		"TRUSTEDGED="+ln.bin,
 		"BLOCK_TIME=500ms",
+		"LOCALNET_DEVSIM=0",
 	)
+	cmd.Env = append(cmd.Env, ln.env...) // later entries win
 	out, err := cmd.CombinedOutput()
 	return string(out), err
 }
@@ -95,6 +99,16 @@ func (ln *Localnet) NodeHome(i int) string { return filepath.Join(ln.home, fmt.S
 // RPC is node i's CometBFT RPC address.
 func (ln *Localnet) RPC(i int) string {
 	return fmt.Sprintf("tcp://127.0.0.1:%d", ln.offset+26657+100*i)
+}
+
+// Gateway is node i's device ingest gateway (HTTP).
+func (ln *Localnet) Gateway(i int) string {
+	return fmt.Sprintf("http://127.0.0.1:%d", ln.offset+8080+100*i)
+}
+
+// REST is node i's REST (grpc-gateway) base URL.
+func (ln *Localnet) REST(i int) string {
+	return fmt.Sprintf("http://127.0.0.1:%d", ln.offset+1317+100*i)
 }
 
 func (ln *Localnet) rpcURL(i int, path string) string {

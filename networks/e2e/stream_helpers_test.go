@@ -1,0 +1,141 @@
+//go:build e2e
+
+package e2e
+
+import (
+	"bytes"
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/trustedge/trustedge/node/gateway/gatewaypb"
+)
+
+// devsimReport is the part of `trustedged devsim --out` the tests read.
+type devsimReport struct {
+	Operator string   `json:"operator"`
+	Streams  []string `json:"streams"`
+	Sent     uint64   `json:"sent"`
+	Acked    uint64   `json:"acked"`
+	Rejected uint64   `json:"rejected"`
+	Samples  []struct {
+		StreamID string `json:"stream_id"`
+		Seq      uint64 `json:"seq"`
+	} `json:"samples"`
+}
+
+// Devsim runs `trustedged devsim` (node 0's home and keyring, demo owner)
+// against node gw's gateway and returns its --out report.
+func (ln *Localnet) devsimCmd(ctx context.Context, gw int, out string, args ...string) *exec.Cmd {
+	full := append([]string{"devsim", "--gateway", ln.Gateway(gw), "--from", "demo", "--keyring-backend", "test",
+		"--chain-id", "trustedge-local", "--out", out, "--home", ln.NodeHome(0), "--node", ln.RPC(0)}, args...)
+	return exec.CommandContext(ctx, ln.bin, full...)
+}
+
+func readDevsimReport(t *testing.T, path string) devsimReport {
+	t.Helper()
+	bz, err := os.ReadFile(path)
+	require.NoError(t, err)
+	var r devsimReport
+	require.NoError(t, json.Unmarshal(bz, &r), string(bz))
+	return r
+}
+
+// lastAcked is the highest acknowledged seq per stream in the report.
+func (r devsimReport) lastAcked() map[string]uint64 {
+	m := map[string]uint64{}
+	for _, s := range r.Samples {
+		m[s.StreamID] = max(m[s.StreamID], s.Seq)
+	}
+	return m
+}
+
+// httpJSON GETs url and decodes a 200 answer into out; other statuses
+// come back as an error carrying the body.
+func httpJSON(url string, out any) error {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	if err != nil {
+		return err
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return err
+	}
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("GET %s: %s: %s", url, resp.Status, bytes.TrimSpace(body))
+	}
+	return json.Unmarshal(body, out)
+}
+
+// Head is a stream's last acknowledged seq on node i's gateway.
+func (ln *Localnet) Head(i int, stream string) (uint64, error) {
+	var h gatewaypb.HeadResponse
+	err := httpJSON(ln.Gateway(i)+"/v1/streams/"+stream+"/head", &h)
+	return h.LastSeq, err
+}
+
+// Proof fetches the proof of (stream, seq) from node i's gateway.
+func (ln *Localnet) Proof(i int, stream string, seq uint64) (*gatewaypb.ProveResponse, error) {
+	var p gatewaypb.ProveResponse
+	err := httpJSON(fmt.Sprintf("%s/v1/streams/%s/readings/%d/proof", ln.Gateway(i), stream, seq), &p)
+	return &p, err
+}
+
+// chainEpoch is an epoch commitment as the REST API returns it.
+type chainEpoch struct {
+	Epoch        string `json:"epoch"`
+	Root         []byte `json:"root"`
+	ReadingCount string `json:"reading_count"`
+	StreamCount  int    `json:"stream_count"`
+	Height       string `json:"height"`
+}
+
+// Epochs lists every epoch commitment of node (operator address) via node
+// i's REST API, oldest first.
+func (ln *Localnet) Epochs(i int, node string) []chainEpoch {
+	ln.t.Helper()
+	var all []chainEpoch
+	key := ""
+	for {
+		var res struct {
+			Commits    []chainEpoch `json:"commits"`
+			Pagination struct {
+				NextKey []byte `json:"next_key"`
+			} `json:"pagination"`
+		}
+		url := fmt.Sprintf("%s/trustedge/stream/v1/nodes/%s/epochs?pagination.limit=200", ln.REST(i), node)
+		if key != "" {
+			url += "&pagination.key=" + key
+		}
+		require.NoError(ln.t, httpJSON(url, &res))
+		all = append(all, res.Commits...)
+		if len(res.Pagination.NextKey) == 0 {
+			break
+		}
+		key = strings.NewReplacer("+", "%2B", "/", "%2F", "=", "%3D").Replace(encodeB64(res.Pagination.NextKey))
+	}
+	// The query lists newest first.
+	for l, r := 0, len(all)-1; l < r; l, r = l+1, r-1 {
+		all[l], all[r] = all[r], all[l]
+	}
+	return all
+}
+
+func encodeB64(b []byte) string { return base64.StdEncoding.EncodeToString(b) }
