@@ -28,7 +28,7 @@
 #   BENCH_TUNE=1         apply tune_node below (0: the localnet's config as generated)
 #   BENCH_CONFIG="config:mempool:size=10000;app::iavl-cache-size=0"  extra overrides,
 #                        FILE(config|app):SECTION:KEY=VALUE separated by ';' (applied after tune_node)
-#   INGEST_DEVICES=200 INGEST_BATCH=500 INGEST_CLIENTS=16 INGEST_RATE=0 (0 = as fast as acknowledged)
+#   INGEST_DEVICES=200 INGEST_BATCH=500 INGEST_CLIENTS=16 INGEST_RATE=150000 offered readings/s (0 = as fast as acknowledged)
 #   INGEST_DURATION=20s  ingest window         NAIVE_RATE=1200 NAIVE_ACCOUNTS=1000 NAIVE_DURATION=20s
 #   PORT_OFFSET=0        shift every localnet port (as scripts/localnet.sh does)
 #   TRUSTEDGED, TEBENCH  binaries to use (default build/…, rebuilt when their sources are newer)
@@ -224,7 +224,7 @@ ingest() {
   args=(ingest -gateway-grpc "127.0.0.1:$((PORT_OFFSET + 8081))" -grpc "127.0.0.1:$(grpc_port 0)"
     -rpc "http://127.0.0.1:$(rpc_port 0)" -chain-id "$CHAIN_ID" -localnet-home "$BENCH_HOME"
     -devices "${INGEST_DEVICES:-200}" -batch "${INGEST_BATCH:-500}" -clients "${INGEST_CLIENTS:-16}"
-    -rate "${INGEST_RATE:-0}" -duration "${INGEST_DURATION:-20s}")
+    -rate "${INGEST_RATE:-150000}" -duration "${INGEST_DURATION:-20s}")
   log "tebench ${args[*]}"
   out="$("$TEBENCH" "${args[@]}")" || die "tebench ingest failed"
   run="$(printf '%s\n' "$out" | grep '^ingest-run ' | tail -n 1)"

@@ -18,11 +18,23 @@ import (
 
 // TestLocalnetScript checks what the README promises about
 // scripts/localnet.sh: `query edge nodes` lists the four nodes, `status`
-// shows heights advancing, and `stop` leaves no process behind.
+// shows heights advancing, the device simulator's readings can be proved
+// as the quickstart shows, and `stop` leaves no process behind (devsim
+// included).
 func TestLocalnetScript(t *testing.T) {
-	ln := StartLocalnet(t, 4, 20000)
+	ln := StartLocalnet(t, 4, 20000, "LOCALNET_DEVSIM=1")
 
-	out, err := ln.CLI("query", "edge", "nodes", "--output", "json")
+	// The quickstart's prove command, on node1's RPC.
+	out, err := ln.CLIOn(1, "query", "stream", "prove", "sim-pm25-0.pm25", "1", "--gateway", ln.Gateway(0), "--wait", "20s")
+	require.NoError(t, err, out)
+	require.Contains(t, out, "verified: stream sim-pm25-0.pm25 seq 1 is in epoch")
+	bz, err := os.ReadFile(filepath.Join(ln.home, "devsim.pid"))
+	require.NoError(t, err, "localnet.sh starts devsim")
+	devsimPID, err := strconv.Atoi(strings.TrimSpace(string(bz)))
+	require.NoError(t, err)
+	require.NoError(t, syscall.Kill(devsimPID, 0), "devsim is running")
+
+	out, err = ln.CLI("query", "edge", "nodes", "--output", "json")
 	require.NoError(t, err)
 	var nodes struct {
 		Nodes []struct {
@@ -75,7 +87,8 @@ func TestLocalnetScript(t *testing.T) {
 	out, err = ln.script("stop")
 	require.NoError(t, err, out)
 	require.Contains(t, out, "stopped 4 node(s)")
-	for _, pid := range pids {
-		require.Error(t, syscall.Kill(pid, 0), "pid %d still alive after stop", pid)
+	for _, pid := range append(pids, devsimPID) {
+		require.Eventually(t, func() bool { return syscall.Kill(pid, 0) != nil }, 10*time.Second, 100*time.Millisecond,
+			"pid %d still alive after stop", pid)
 	}
 }
