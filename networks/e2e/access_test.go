@@ -23,7 +23,7 @@ const codeSenderNotPermitted = 20
 // device that every node then serves; a grant with an expiry stops working
 // once block time passes it; `query access check` names the deciding grant.
 func TestAccessControlAndDevices(t *testing.T) {
-	ln := StartLocalnet(t, 4, 30000)
+	ln := StartLocalnet(t, 4, 1000)
 
 	newFundedKey := func(name string) string {
 		out, err := exec.Command(ln.bin, "keys", "add", name, "--keyring-backend", "test", "--home", ln.NodeHome(0)).CombinedOutput()

@@ -23,7 +23,7 @@ const (
 // and CometBFT follows it; a validator killed with SIGKILL does not stop the
 // other three, and after restart it catches up to the same app hash.
 func TestPermissionedValidatorSet(t *testing.T) {
-	ln := StartLocalnet(t, 4, 10000)
+	ln := StartLocalnet(t, 4, 2000)
 
 	t.Run("blocks advance on every node", func(t *testing.T) {
 		for i := 0; i < 4; i++ {

@@ -22,7 +22,7 @@ import (
 // as the quickstart shows, and `stop` leaves no process behind (devsim
 // included).
 func TestLocalnetScript(t *testing.T) {
-	ln := StartLocalnet(t, 4, 20000, "LOCALNET_DEVSIM=1")
+	ln := StartLocalnet(t, 4, 3000, "LOCALNET_DEVSIM=1")
 
 	// The quickstart's prove command, on node1's RPC.
 	out, err := ln.CLIOn(1, "query", "stream", "prove", "sim-pm25-0.pm25", "1", "--gateway", ln.Gateway(0), "--wait", "20s")

@@ -20,7 +20,7 @@ import (
 // and the node's on-chain reading counts add up to exactly the readings it
 // stored: no reading is lost or committed twice.
 func TestIngestCrashSafety(t *testing.T) {
-	ln := StartLocalnet(t, 4, 15000)
+	ln := StartLocalnet(t, 4, 5000)
 	const victim = 1
 	out := filepath.Join(t.TempDir(), "devsim.json")
 

