@@ -268,9 +268,14 @@ TXT
 
 stop() {
   local pidf pid stopped=0
+  # devsim first (while the gateway still answers, its SIGTERM drain ends
+  # quickly); it gets 5 s, then SIGKILL.
   pidf="$LOCALNET_HOME/devsim.pid"
   if pid_alive "$pidf" && grep -q trustedged "/proc/$(cat "$pidf")/cmdline" 2>/dev/null; then
-    kill "$(cat "$pidf")" 2>/dev/null || true
+    pid="$(cat "$pidf")"
+    kill "$pid" 2>/dev/null || true
+    for _ in $(seq 1 25); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
+    kill -9 "$pid" 2>/dev/null || true
   fi
   rm -f "$pidf"
   for pidf in "$LOCALNET_HOME"/node*/trustedged.pid; do

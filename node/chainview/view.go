@@ -165,3 +165,17 @@ func (v *View) nodeAddr(node string) (sdk.AccAddress, error) {
 	}
 	return bz, nil
 }
+
+// MaxReadingsPerEpoch is x/stream's max_readings_per_epoch param: the
+// committer never closes a larger epoch (the chain would refuse it forever).
+func (v *View) MaxReadingsPerEpoch(ctx context.Context) (uint64, error) {
+	qctx, err := v.query(ctx)
+	if err != nil {
+		return 0, err
+	}
+	p, err := v.app.StreamKeeper.GetParams(qctx)
+	if err != nil {
+		return 0, err
+	}
+	return p.MaxReadingsPerEpoch, nil
+}

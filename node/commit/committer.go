@@ -121,7 +121,7 @@ func (c *Committer) step(ctx context.Context) error {
 	if time.Since(c.seenAt) < c.cfg.CloseDelay {
 		return nil // close later in this block's wait, see Config.CloseDelay
 	}
-	e, err := c.store.CloseEpochMax(c.lastLocal+1, c.cfg.MaxReadingsPerEpoch)
+	e, err := c.store.CloseEpochMax(c.lastLocal+1, c.epochLimit(ctx))
 	if err != nil {
 		// The store failing is not something a retry fixes.
 		return fmt.Errorf("close epoch %d: %w", c.lastLocal+1, err)
@@ -238,4 +238,22 @@ func (c *Committer) broadcastIfDue(ctx context.Context, h int64) {
 	c.update(func(s *Stats) { s.Broadcasts++ })
 	c.log.Debug("epoch broadcast", "epoch", f.epoch.Number, "root", hex.EncodeToString(f.epoch.Root),
 		"readings", f.epoch.ReadingCount, "streams", len(f.epoch.Batches), "tx", hash, "height", h)
+}
+
+// paramReader is implemented by chains that expose x/stream's
+// max_readings_per_epoch (node/chainview does).
+type paramReader interface {
+	MaxReadingsPerEpoch(ctx context.Context) (uint64, error)
+}
+
+// epochLimit is the configured cap, lowered to the chain's current param:
+// an epoch above the param is refused in every block, forever.
+func (c *Committer) epochLimit(ctx context.Context) uint64 {
+	limit := c.cfg.MaxReadingsPerEpoch
+	if pr, ok := c.chain.(paramReader); ok {
+		if v, err := pr.MaxReadingsPerEpoch(ctx); err == nil && v > 0 && v < limit {
+			limit = v
+		}
+	}
+	return limit
 }

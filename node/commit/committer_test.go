@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"sync"
+	"strconv"
 	"testing"
 	"time"
 
@@ -295,5 +296,37 @@ func TestNewRefusesBadConfig(t *testing.T) {
 		"negative every":    {Operator: operator, EveryBlocks: -1},
 	} {
 		require.Panics(t, func() { commit.New(cfg, st, chain, chain, nil) }, name)
+	}
+}
+
+// paramChain is a fake chain whose max_readings_per_epoch param is lower
+// than the committer's configured cap.
+type paramChain struct {
+	*fakeChain
+	max uint64
+}
+
+func (p paramChain) MaxReadingsPerEpoch(context.Context) (uint64, error) { return p.max, nil }
+
+// The chain's param caps epochs even when the node is configured higher:
+// a larger epoch would be refused in every block.
+func TestCommitterHonoursChainEpochLimit(t *testing.T) {
+	st := openStore(t, t.TempDir())
+	for i := 0; i < 5; i++ {
+		appendN(t, st, "s"+strconv.Itoa(i), 4) // five appends of 4 readings
+	}
+	chain := paramChain{fakeChain: newFakeChain(), max: 8}
+	r := start(t, commit.Config{}, st, chain, chain.fakeChain, nil)
+	for h := 0; h < 4; h++ {
+		chain.NextBlock()
+		time.Sleep(30 * time.Millisecond)
+	}
+	waitFor(t, 5*time.Second, "all readings committed", func() bool { return r.c.Stats().ReadingsCommitted == 20 })
+	require.NoError(t, r.stop())
+	last, _ := chain.LastEpoch(context.Background(), operator)
+	require.GreaterOrEqual(t, last, uint64(3), "20 readings at <= 8 per epoch")
+	for i := uint64(1); i <= last; i++ {
+		c, _, _ := chain.EpochCommit(context.Background(), operator, i)
+		require.LessOrEqual(t, c.ReadingCount, uint64(8), "epoch %d", i)
 	}
 }

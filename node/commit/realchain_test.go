@@ -4,18 +4,44 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/cosmos/cosmos-sdk/crypto/keys/ed25519"
+
 	"github.com/trustedge/trustedge/node/chainview"
 	"github.com/trustedge/trustedge/node/commit"
 	"github.com/trustedge/trustedge/node/store"
+	devicetypes "github.com/trustedge/trustedge/x/device/types"
 	streamkeeper "github.com/trustedge/trustedge/x/stream/keeper"
 	streamtypes "github.com/trustedge/trustedge/x/stream/types"
 )
+
+// registerStreams registers a device and a stream on chain for each stream
+// id the test appended to, homed on operator (the store itself does not
+// need them; the chain's Verify query does).
+func registerStreams(t testing.TB, n *appNode, operator string, ids map[string]uint64) {
+	t.Helper()
+	owner := n.chain.Genesis.Accounts[0]
+	for id := range ids {
+		dev := "dev-" + strings.ReplaceAll(id, ".", "-")
+		n.DeliverOutOfBand(owner,
+			&devicetypes.MsgRegisterDevice{
+				Owner: owner.String(), DeviceId: dev, KeyType: devicetypes.KEY_TYPE_ED25519,
+				Pubkey: ed25519.GenPrivKeyFromSecret([]byte(dev)).PubKey().Bytes(), Kind: devicetypes.DEVICE_KIND_COLLECTOR,
+				Protocols: []devicetypes.Protocol{devicetypes.PROTOCOL_WIFI}, HomeNode: operator,
+			},
+			&streamtypes.MsgCreateStream{Owner: owner.String(), StreamId: id, DeviceId: dev, Replication: 1})
+	}
+	for id := range ids {
+		_, err := n.chain.App.StreamKeeper.GetStream(n.chain.Context(), id)
+		require.NoError(t, err, "stream %s registered", id)
+	}
+}
 
 // realCommitter is the production wiring on a real app: the committer
 // reads the chain through node/chainview and sends txs with TxBroadcaster
@@ -116,7 +142,9 @@ func TestCommitterOnRealChainCommitsEveryReadingOnce(t *testing.T) {
 	}
 
 	// Every stream's first and last reading proves through the chain's own
-	// Verify query; a tampered proof does not.
+	// Verify query (which needs the stream on chain, homed on this node);
+	// a tampered proof does not.
+	registerStreams(t, n, operator, appended)
 	q := streamkeeper.NewQueryServerImpl(n.chain.App.StreamKeeper)
 	for id, count := range appended {
 		for _, seq := range []uint64{1, count} {

@@ -21,6 +21,7 @@ const (
 	ReasonTooLarge     = "too_large"
 	ReasonRateLimited  = "rate_limited"
 	ReasonNotFound     = "not_found"
+	ReasonPending      = "pending" // proof asked before the reading's epoch closed
 	ReasonUnavailable  = "unavailable"
 )
 

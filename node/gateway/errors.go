@@ -30,6 +30,9 @@ const (
 	ReasonRateLimited  Reason = "rate_limited"
 	ReasonNotFound     Reason = "not_found"
 	ReasonUnavailable  Reason = "unavailable"
+	// ReasonPending: the reading is stored but in no closed epoch yet
+	// (404 / NotFound like not_found; clients waiting for a proof retry).
+	ReasonPending Reason = "pending"
 )
 
 // reasonCodes maps each reason to its HTTP status and gRPC code, so the two
@@ -47,6 +50,7 @@ var reasonCodes = map[Reason]struct {
 	ReasonTooLarge:     {http.StatusRequestEntityTooLarge, codes.ResourceExhausted},
 	ReasonRateLimited:  {http.StatusTooManyRequests, codes.ResourceExhausted},
 	ReasonNotFound:     {http.StatusNotFound, codes.NotFound},
+	ReasonPending:      {http.StatusNotFound, codes.NotFound},
 	ReasonUnavailable:  {http.StatusServiceUnavailable, codes.Unavailable},
 }
 

@@ -30,7 +30,13 @@ type Gateway struct {
 	cache   *heightCache
 	limiter *deviceLimiter
 	log     log.Logger
+	// decoding bounds the HTTP ingest bodies decoded at once: a 4 MiB body
+	// of tiny readings decodes to ~100 MB of structs before any check.
+	decoding chan struct{}
 }
+
+// maxConcurrentDecodes is the decoding semaphore's size.
+const maxConcurrentDecodes = 8
 
 var _ gatewaypb.GatewayServer = (*Gateway)(nil)
 
@@ -40,13 +46,14 @@ var _ gatewaypb.GatewayServer = (*Gateway)(nil)
 func New(cfg Config, st *store.Store, chain Chain) *Gateway {
 	cfg = cfg.withDefaults()
 	return &Gateway{
-		cfg:     cfg,
-		store:   st,
-		chain:   chain,
-		chainID: chain.ChainID(),
-		cache:   newHeightCache(chain),
-		limiter: newDeviceLimiter(cfg.RatePerDevice, cfg.Burst),
-		log:     cfg.Logger,
+		decoding: make(chan struct{}, maxConcurrentDecodes),
+		cfg:      cfg,
+		store:    st,
+		chain:    chain,
+		chainID:  chain.ChainID(),
+		cache:    newHeightCache(chain),
+		limiter:  newDeviceLimiter(cfg.RatePerDevice, cfg.Burst),
+		log:      cfg.Logger,
 	}
 }
 

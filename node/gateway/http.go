@@ -33,7 +33,13 @@ func (g *Gateway) serveIngest(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	start := time.Now()
+	select {
+	case g.decoding <- struct{}{}:
+	case <-ctx.Done():
+		return // the client went away while waiting
+	}
 	req, e := DecodeIngest(http.MaxBytesReader(w, r.Body, ingest.MaxBodyBytes))
+	<-g.decoding
 	if e != nil {
 		g.logIngest(ctx, nil, start, e)
 		writeError(w, e)

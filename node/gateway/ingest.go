@@ -17,9 +17,10 @@ import (
 //  1. shape: ids, 1..MaxReadingsPerBatch readings, payload sizes, first_seq;
 //  2. stream: exists, open, fed by this device, homed on this node;
 //  3. device active, and the stream owner allowed "write" on the stream;
-//  4. the device's signature (batch, or every reading);
-//  5. the device's rate limit;
-//  6. the store appends iff first_seq is the stream's next sequence number.
+//  4. first_seq is the stream's next sequence number (fast path, no lock);
+//  5. the device's signature (batch, or every reading);
+//  6. the device's rate limit (tokens given back if the store refuses);
+//  7. the store appends iff first_seq is still the stream's next number.
 func (g *Gateway) Ingest(ctx context.Context, req *gatewaypb.IngestRequest) (*gatewaypb.IngestResponse, error) {
 	start := time.Now()
 	resp, e := g.ingest(ctx, req)
@@ -38,11 +39,19 @@ func (g *Gateway) ingest(ctx context.Context, req *gatewaypb.IngestRequest) (*ga
 	if e != nil {
 		return nil, e
 	}
+	// A replayed or gapped batch is refused before its signatures are
+	// checked and before it costs the device tokens: replaying a captured
+	// batch must be cheap for the node and free for the real device. (The
+	// store checks again under the stream's lock; this is only the fast path.)
+	if head, err := g.store.Head(req.StreamId); err == nil && req.FirstSeq != head+1 {
+		return nil, appendError(req, &store.SeqError{Head: head, Replay: req.FirstSeq <= head})
+	}
 	if e := g.verifySignatures(dev, req); e != nil {
 		return nil, e
 	}
 	now := time.Now()
-	if e := g.limiter.take(req.DeviceId, len(req.Readings), now); e != nil {
+	res, e := g.limiter.take(req.DeviceId, len(req.Readings), now)
+	if e != nil {
 		return nil, e
 	}
 
@@ -52,6 +61,7 @@ func (g *Gateway) ingest(ctx context.Context, req *gatewaypb.IngestRequest) (*ga
 	}
 	last, err := g.store.Append(req.StreamId, req.FirstSeq, rs, now.UnixNano())
 	if err != nil {
+		refund(res, now)
 		return nil, appendError(req, err)
 	}
 	return &gatewaypb.IngestResponse{

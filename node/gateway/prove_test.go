@@ -26,7 +26,7 @@ func TestProve(t *testing.T) {
 	requireOK(t, e.postJSON(e.perReadingBatch(n, 1, 3)))
 	path := "/v1/streams/" + d.Stream + "/readings/7/proof"
 
-	body := requireRefused(t, e.get(path), http.StatusNotFound, gateway.ReasonNotFound)
+	body := requireRefused(t, e.get(path), http.StatusNotFound, gateway.ReasonPending)
 	require.Contains(t, body.Message, "pending")
 
 	ep, err := e.store.CloseEpoch(1)

@@ -65,7 +65,7 @@ func (g *Gateway) prove(ctx context.Context, req *gatewaypb.ProveRequest) (*gate
 	p, ep, err := g.store.Prove(g.cfg.Operator, req.StreamId, req.Seq)
 	switch {
 	case errors.Is(err, store.ErrPending):
-		return nil, newError(ReasonNotFound, "reading %d of stream %q is pending: stored but in no closed epoch yet; an epoch closes every few blocks, retry then", req.Seq, req.StreamId)
+		return nil, newError(ReasonPending, "reading %d of stream %q is pending: stored but in no closed epoch yet; an epoch closes every few blocks, retry then", req.Seq, req.StreamId)
 	case errors.Is(err, store.ErrNotFound):
 		return nil, newError(ReasonNotFound, "reading %d of stream %q is unknown: this node never acknowledged it", req.Seq, req.StreamId)
 	case err != nil:

@@ -39,20 +39,29 @@ func (l *deviceLimiter) limiter(device string) *rate.Limiter {
 // take removes n tokens from device's bucket, or refuses and leaves the
 // bucket as it was: a refused batch costs the device nothing, so its retry
 // after Retry-After succeeds.
-func (l *deviceLimiter) take(device string, n int, now time.Time) *Error {
+// On success it returns the reservation, so a batch the store then refuses
+// (replay, gap) can give its tokens back with refund.
+func (l *deviceLimiter) take(device string, n int, now time.Time) (*rate.Reservation, *Error) {
 	if n > l.burst {
-		return newError(ReasonTooLarge, "batch of %d readings exceeds this node's per-device burst of %d readings; split it", n, l.burst)
+		return nil, newError(ReasonTooLarge, "batch of %d readings exceeds this node's per-device burst of %d readings; split it", n, l.burst)
 	}
 	r := l.limiter(device).ReserveN(now, n)
 	if !r.OK() {
-		return newError(ReasonTooLarge, "batch of %d readings exceeds this node's per-device burst of %d readings; split it", n, l.burst)
+		return nil, newError(ReasonTooLarge, "batch of %d readings exceeds this node's per-device burst of %d readings; split it", n, l.burst)
 	}
 	wait := r.DelayFrom(now)
 	if wait <= 0 {
-		return nil
+		return r, nil
 	}
 	r.CancelAt(now)
 	e := newError(ReasonRateLimited, "device %q is over its rate of %g readings/s; retry in %s", device, float64(l.rate), wait.Round(time.Millisecond))
 	e.RetryAfterSeconds = int64(math.Ceil(wait.Seconds()))
-	return e
+	return nil, e
+}
+
+// refund gives a reservation's tokens back (a batch that was not stored).
+func refund(r *rate.Reservation, now time.Time) {
+	if r != nil {
+		r.CancelAt(now)
+	}
 }

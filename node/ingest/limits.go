@@ -21,14 +21,23 @@ const (
 // and stream ids on chain; it keeps ids safe in URLs and store keys.
 func ValidateID(kind, id string) error {
 	if len(id) == 0 || len(id) > MaxIDLen {
-		return fmt.Errorf("%s id %q: must be 1..%d characters", kind, id, MaxIDLen)
+		return fmt.Errorf("%s id %q (%d bytes): must be 1..%d characters", kind, clip(id), len(id), MaxIDLen)
 	}
 	for i := 0; i < len(id); i++ {
 		c := id[i]
 		if !(('a' <= c && c <= 'z') || ('A' <= c && c <= 'Z') || ('0' <= c && c <= '9') ||
 			c == '.' || c == '_' || c == ':' || c == '-') {
-			return fmt.Errorf("%s id %q: only [A-Za-z0-9._:-] allowed", kind, id)
+			return fmt.Errorf("%s id %q: only [A-Za-z0-9._:-] allowed", kind, clip(id))
 		}
 	}
 	return nil
+}
+
+// clip shortens an id quoted in an error: a refused request may carry a
+// megabyte "id", and the refusal is both answered and logged.
+func clip(id string) string {
+	if len(id) <= MaxIDLen+16 {
+		return id
+	}
+	return id[:MaxIDLen] + "…"
 }

@@ -9,7 +9,7 @@ import (
 // commitments of two nodes, readings of two streams.
 func (s *StreamSuite) history() {
 	_, err := s.f.MsgServer.UpdateParams(s.f.Ctx, &types.MsgUpdateParams{
-		Authority: s.f.Authority, Params: types.Params{MaxReplication: 4, MaxReadingsPerEpoch: 1_000},
+		Authority: s.f.Authority, Params: types.Params{MaxReplication: 4, MaxReadingsPerEpoch: 100_000},
 	})
 	s.Require().NoError(err)
 	s.created("a")
@@ -31,7 +31,7 @@ func (s *StreamSuite) TestGenesisRoundTrip() {
 	gs, err := s.f.Keeper.ExportGenesis(s.f.Ctx)
 	s.Require().NoError(err)
 	s.Require().NoError(gs.Validate(s.f.AddrCodec))
-	s.Require().Equal(types.Params{MaxReplication: 4, MaxReadingsPerEpoch: 1_000}, gs.Params)
+	s.Require().Equal(types.Params{MaxReplication: 4, MaxReadingsPerEpoch: 100_000}, gs.Params)
 	s.Require().Equal([]string{"a", "b", "c"}, streamIDs(gs.Streams))
 	s.Require().Len(gs.Commits, 5)
 	s.Require().Len(gs.Readings, 4)

@@ -5,13 +5,13 @@ import (
 )
 
 func (s *StreamSuite) TestUpdateParams() {
-	p := types.Params{MaxReplication: 3, MaxReadingsPerEpoch: 500}
+	p := types.Params{MaxReplication: 3, MaxReadingsPerEpoch: 50_000}
 	_, err := s.f.MsgServer.UpdateParams(s.f.Ctx, &types.MsgUpdateParams{Authority: s.f.Authority, Params: p})
 	s.Require().NoError(err)
 	resp, err := s.f.QueryServer.Params(s.f.Ctx, &types.QueryParamsRequest{})
 	s.Require().NoError(err)
 	s.Require().Equal(p, resp.Params)
-	s.requireEvents(&types.EventParamsUpdated{MaxReadingsPerEpoch: 500, MaxReplication: 3})
+	s.requireEvents(&types.EventParamsUpdated{MaxReadingsPerEpoch: 50_000, MaxReplication: 3})
 
 	// The new bounds apply to the next message.
 	s.f.AllowCreate(s.T(), s.alice, "r4")
@@ -21,19 +21,19 @@ func (s *StreamSuite) TestUpdateParams() {
 		return err
 	})
 	commit := &types.MsgCommitEpoch{
-		Operator: s.node0, Epoch: 1, Root: make([]byte, 32), ReadingCount: 501, StreamCount: 1, WindowStart: 1, WindowEnd: 1,
+		Operator: s.node0, Epoch: 1, Root: make([]byte, 32), ReadingCount: 50_001, StreamCount: 1, WindowStart: 1, WindowEnd: 1,
 	}
 	s.requireRejected(types.ErrInvalidCommit, func() error {
 		_, err := s.f.MsgServer.CommitEpoch(s.f.Ctx, commit)
 		return err
 	})
-	commit.ReadingCount = 500
+	commit.ReadingCount = 50_000
 	_, err = s.f.MsgServer.CommitEpoch(s.f.Ctx, commit)
 	s.Require().NoError(err)
 }
 
 func (s *StreamSuite) TestUpdateParamsRejections() {
-	good := types.Params{MaxReplication: 3, MaxReadingsPerEpoch: 500}
+	good := types.Params{MaxReplication: 3, MaxReadingsPerEpoch: 50_000}
 	cases := []struct {
 		name   string
 		msg    *types.MsgUpdateParams

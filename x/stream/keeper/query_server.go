@@ -1,6 +1,7 @@
 package keeper
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -146,6 +147,22 @@ func (q queryServer) Verify(ctx context.Context, req *types.QueryVerifyRequest) 
 	node, err := q.k.addressCodec.StringToBytes(p.Node)
 	if err != nil {
 		return &types.QueryVerifyResponse{Reason: fmt.Sprintf("node %q: %v", p.Node, err)}, nil
+	}
+	// Only the stream's home node commits its readings: a root another
+	// operator committed proves nothing about this stream.
+	st, err := q.k.Streams.Get(ctx, p.StreamId)
+	if err != nil {
+		if errors.Is(err, collections.ErrNotFound) {
+			return &types.QueryVerifyResponse{Reason: fmt.Sprintf("stream %q is not registered", p.StreamId)}, nil
+		}
+		return nil, err
+	}
+	home, err := q.k.addressCodec.StringToBytes(st.HomeNode)
+	if err != nil {
+		return nil, err
+	}
+	if !bytes.Equal(home, node) {
+		return &types.QueryVerifyResponse{Reason: fmt.Sprintf("proof is from node %s, but stream %q is homed on %s", p.Node, p.StreamId, st.HomeNode)}, nil
 	}
 	c, found, err := q.k.GetEpochCommit(ctx, node, p.Epoch)
 	if err != nil {

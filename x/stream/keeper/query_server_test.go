@@ -210,6 +210,7 @@ func compareBytes(a, b []byte) int {
 // its root for node0 epoch 1, and returns the wire proof of stream "a" seq 3.
 func (s *StreamSuite) epochFixture() types.ReadingProof {
 	s.T().Helper()
+	s.created("a") // sensor-a's stream, homed on node0
 	readings := map[string][]proof.Reading{}
 	for _, id := range []string{"a", "b"} {
 		for seq := uint64(1); seq <= 5; seq++ {
@@ -264,7 +265,8 @@ func (s *StreamSuite) TestQueryVerifyInvalid() {
 		commit bool // the response carries the commitment checked against
 	}{
 		{"unknown epoch", func(p *types.ReadingProof) { p.Epoch = 9 }, "no commitment for node " + s.node0 + " epoch 9", false},
-		{"node without commitments", func(p *types.ReadingProof) { p.Node = s.node1 }, "no commitment for node " + s.node1 + " epoch 1", false},
+		{"proved under a node that is not the stream's home", func(p *types.ReadingProof) { p.Node = s.node1 }, "but stream \"a\" is homed on " + s.node0, false},
+		{"unknown stream", func(p *types.ReadingProof) { p.StreamId = "zzz"; p.Batch.StreamId = "zzz" }, "stream \"zzz\" is not registered", false},
 		{"node not an address", func(p *types.ReadingProof) { p.Node = "node0" }, "node \"node0\"", false},
 		{"wrong root: proof of epoch 1 against epoch 2", func(p *types.ReadingProof) { p.Epoch = 2 }, proof.ErrRootMismatch.Error(), true},
 		{"wrong root: forged epoch root", func(p *types.ReadingProof) { p.EpochRoot = streamtestutil.Root("forged") }, proof.ErrRootMismatch.Error(), true},
@@ -273,7 +275,7 @@ func (s *StreamSuite) TestQueryVerifyInvalid() {
 		{"claims another seq", func(p *types.ReadingProof) { p.Seq = 4 }, proof.ErrMalformed.Error(), true},
 		{"tampered batch root", func(p *types.ReadingProof) { p.Batch.Root = streamtestutil.Root("x") }, proof.ErrWrongRoot.Error(), true},
 		{"batch path over another total", func(p *types.ReadingProof) { p.BatchProof.Total = 3 }, proof.ErrMalformed.Error(), true},
-		{"empty proof", func(p *types.ReadingProof) { *p = types.ReadingProof{Node: p.Node, Epoch: 1} }, proof.ErrMalformed.Error(), true},
+		{"empty proof", func(p *types.ReadingProof) { *p = types.ReadingProof{Node: p.Node, Epoch: 1, StreamId: "a"} }, proof.ErrMalformed.Error(), true},
 	}
 	for _, tc := range cases {
 		s.Run(tc.name, func() {

@@ -22,8 +22,8 @@ func (p Params) Validate() error {
 	if p.MaxReplication == 0 {
 		return errorsmod.Wrap(ErrInvalidParams, "max_replication must be at least 1")
 	}
-	if p.MaxReadingsPerEpoch == 0 {
-		return errorsmod.Wrap(ErrInvalidParams, "max_readings_per_epoch must be at least 1")
+	if p.MaxReadingsPerEpoch < MinReadingsPerEpochLimit {
+		return errorsmod.Wrapf(ErrInvalidParams, "max_readings_per_epoch must be at least %d (one ingest batch)", MinReadingsPerEpochLimit)
 	}
 	return nil
 }

@@ -18,6 +18,10 @@ const (
 	// MaxPayloadBytes bounds MsgRecordReading.payload; the gateway's limit
 	// per reading is the same (node/ingest.MaxPayloadBytes).
 	MaxPayloadBytes = 1024
+	// MinReadingsPerEpochLimit is the lowest max_readings_per_epoch the
+	// params accept: one gateway batch (node/ingest.MaxReadingsPerBatch) is
+	// never split across epochs, so a lower cap could never be met.
+	MinReadingsPerEpochLimit = 10000
 )
 
 // ValidateStreamID accepts 1..64 characters of [A-Za-z0-9._:-], the rule of

@@ -34,6 +34,7 @@ func FuzzStreamIDMatchesIngest(f *testing.F) {
 
 func TestLimitsMatchIngest(t *testing.T) {
 	require.Equal(t, ingest.MaxPayloadBytes, types.MaxPayloadBytes)
+	require.Equal(t, ingest.MaxReadingsPerBatch, types.MinReadingsPerEpochLimit)
 	require.Equal(t, ingest.MaxIDLen, types.MaxIDLen)
 }
 
@@ -58,7 +59,7 @@ func TestParamsValidate(t *testing.T) {
 	require.Equal(t, uint64(10_000_000), types.DefaultParams().MaxReadingsPerEpoch)
 	require.ErrorIs(t, types.Params{MaxReadingsPerEpoch: 1}.Validate(), types.ErrInvalidParams)
 	require.ErrorIs(t, types.Params{MaxReplication: 1}.Validate(), types.ErrInvalidParams)
-	require.NoError(t, types.Params{MaxReplication: 1, MaxReadingsPerEpoch: 1}.Validate())
+	require.NoError(t, types.Params{MaxReplication: 1, MaxReadingsPerEpoch: types.MinReadingsPerEpochLimit}.Validate())
 }
 
 func TestValidateLabels(t *testing.T) {

@@ -1,0 +1,50 @@
+package ingest
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestValidateID(t *testing.T) {
+	for _, ok := range []string{"a", "pm25-001.pm25", "A_b:c-9", strings.Repeat("x", MaxIDLen)} {
+		if err := ValidateID("stream", ok); err != nil {
+			t.Errorf("%q refused: %v", ok, err)
+		}
+	}
+	for _, bad := range []string{"", "a/b", "a b", "é", strings.Repeat("x", MaxIDLen+1)} {
+		if err := ValidateID("stream", bad); err == nil {
+			t.Errorf("%q accepted", bad)
+		}
+	}
+	// A huge id is not echoed whole into the error (it is answered and logged).
+	err := ValidateID("device", strings.Repeat("y", 1<<20))
+	if err == nil || len(err.Error()) > 200 {
+		t.Fatalf("error for a 1 MiB id is %d bytes", len(err.Error()))
+	}
+}
+
+func TestSignBytesBindEverything(t *testing.T) {
+	rs := []BatchReading{{Time: 1, Payload: []byte("a")}, {Time: 2, Payload: []byte("b")}}
+	base := string(BatchSignBytes("c", "s", "d", 1, rs))
+	if len(base) != 32 {
+		t.Fatalf("digest is %d bytes", len(base))
+	}
+	variants := map[string][]byte{
+		"chain":   BatchSignBytes("c2", "s", "d", 1, rs),
+		"stream":  BatchSignBytes("c", "s2", "d", 1, rs),
+		"device":  BatchSignBytes("c", "s", "d2", 1, rs),
+		"seq":     BatchSignBytes("c", "s", "d", 2, rs),
+		"count":   BatchSignBytes("c", "s", "d", 1, rs[:1]),
+		"time":    BatchSignBytes("c", "s", "d", 1, []BatchReading{{Time: 9, Payload: []byte("a")}, rs[1]}),
+		"payload": BatchSignBytes("c", "s", "d", 1, []BatchReading{{Time: 1, Payload: []byte("z")}, rs[1]}),
+		"shift":   BatchSignBytes("c", "ss", "", 1, rs), // bytes moved between fields
+	}
+	for name, v := range variants {
+		if string(v) == base {
+			t.Errorf("changing %s does not change the batch sign bytes", name)
+		}
+	}
+	if string(ReadingSignBytes("c", "s", "d", 1, 1, []byte("a"))) == string(BatchSignBytes("c", "s", "d", 1, rs[:1])) {
+		t.Error("a reading signature could be replayed as a batch signature")
+	}
+}
