@@ -4,8 +4,8 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"sync"
 	"strconv"
+	"sync"
 	"testing"
 	"time"
 
