@@ -21,6 +21,7 @@ const (
 	FlagGRPCAddr       = "gateway.grpc-addr"
 	FlagRatePerDevice  = "gateway.rate-per-device"
 	FlagBurst          = "gateway.burst"
+	FlagQuietAccepted  = "gateway.quiet-accepted"
 	FlagEpochBlocks    = "stream.epoch-blocks"
 	FlagCommitGas      = "stream.commit-gas"
 	FlagCloseDelay     = "stream.close-delay"
@@ -37,6 +38,7 @@ type Config struct {
 	GRPCAddr       string
 	RatePerDevice  float64
 	Burst          int
+	QuietAccepted  bool
 	EpochBlocks    int64
 	CommitGas      uint64
 	CloseDelay     time.Duration
@@ -54,6 +56,7 @@ func AddFlags(cmd *cobra.Command) {
 	f.String(FlagGRPCAddr, "127.0.0.1:8081", "device ingest gRPC listen address")
 	f.Float64(FlagRatePerDevice, 2000, "readings per second a device may send (token bucket)")
 	f.Int(FlagBurst, 20000, "readings a device may send in a burst")
+	f.Bool(FlagQuietAccepted, false, "log accepted ingest requests at debug level (refusals stay at info)")
 	f.Int64(FlagEpochBlocks, 1, "close and commit an epoch every this many blocks")
 	f.Uint64(FlagCommitGas, 400000, "gas limit of MsgCommitEpoch transactions")
 	f.Duration(FlagCloseDelay, -1, "close an epoch this long after each block, so it catches the readings that arrive while the next block waits (negative: half of consensus timeout_commit)")
@@ -73,6 +76,7 @@ func ReadConfig(home string, opts servertypes.AppOptions, timeoutCommit time.Dur
 		GRPCAddr:       cast.ToString(opts.Get(FlagGRPCAddr)),
 		RatePerDevice:  cast.ToFloat64(opts.Get(FlagRatePerDevice)),
 		Burst:          cast.ToInt(opts.Get(FlagBurst)),
+		QuietAccepted:  cast.ToBool(opts.Get(FlagQuietAccepted)),
 		EpochBlocks:    cast.ToInt64(opts.Get(FlagEpochBlocks)),
 		CommitGas:      cast.ToUint64(opts.Get(FlagCommitGas)),
 		CloseDelay:     cast.ToDuration(opts.Get(FlagCloseDelay)),

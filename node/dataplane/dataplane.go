@@ -68,6 +68,7 @@ func Run(ctx context.Context, g *errgroup.Group, cfg Config, a *app.App, clientC
 		Operator:      operator,
 		RatePerDevice: cfg.RatePerDevice,
 		Burst:         cfg.Burst,
+		QuietAccepted: cfg.QuietAccepted,
 		Logger:        logger.With("component", "gateway"),
 	}, st, view)
 

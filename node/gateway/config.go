@@ -27,6 +27,10 @@ type Config struct {
 	Burst         int
 	// Logger gets one line per request (default: no logging).
 	Logger log.Logger
+	// QuietAccepted logs accepted requests at Debug instead of Info (for
+	// gateways taking thousands of batches per second); refusals are
+	// always Info.
+	QuietAccepted bool
 }
 
 func (c Config) withDefaults() Config {

@@ -45,11 +45,11 @@ func TestNoRoute(t *testing.T) {
 }
 
 // TestRequestLog: each request is one log line with the fields an operator
-// needs; refusals at Info, successes at Debug.
+// needs, all at Info (every interaction is in the log).
 func TestRequestLog(t *testing.T) {
 	var buf bytes.Buffer
 	e := newEnv(t, func(c *gateway.Config) {
-		c.Logger = log.NewLogger(&buf, log.OutputJSONOption(), log.LevelOption(zerolog.DebugLevel))
+		c.Logger = log.NewLogger(&buf, log.OutputJSONOption(), log.LevelOption(zerolog.InfoLevel))
 	})
 	d := e.addDevice("logged", devicetypes.KEY_TYPE_ED25519, e.home)
 
@@ -64,7 +64,7 @@ func TestRequestLog(t *testing.T) {
 	require.NoError(t, json.Unmarshal([]byte(lines[1]), &replay))
 	require.NoError(t, json.Unmarshal([]byte(lines[2]), &malformed))
 
-	require.Equal(t, "debug", ok["level"])
+	require.Equal(t, "info", ok["level"])
 	require.Equal(t, "ingest", ok["message"])
 	require.Equal(t, d.Stream, ok["stream"])
 	require.Equal(t, d.ID, ok["device"])
@@ -82,6 +82,22 @@ func TestRequestLog(t *testing.T) {
 	require.Equal(t, "info", malformed["level"])
 	require.Equal(t, "malformed", malformed["reason"])
 	require.EqualValues(t, 0, malformed["n"])
+}
+
+// TestRequestLogQuietAccepted: a busy gateway moves successes to Debug;
+// refusals stay at Info.
+func TestRequestLogQuietAccepted(t *testing.T) {
+	var buf bytes.Buffer
+	e := newEnv(t, func(c *gateway.Config) {
+		c.Logger = log.NewLogger(&buf, log.OutputJSONOption(), log.LevelOption(zerolog.InfoLevel))
+		c.QuietAccepted = true
+	})
+	d := e.addDevice("quiet", devicetypes.KEY_TYPE_ED25519, e.home)
+	requireOK(t, e.postJSON(e.signedBatch(d, d.Key, 1, 3)))
+	requireRefused(t, e.postJSON(e.signedBatch(d, d.Key, 1, 3)), http.StatusConflict, gateway.ReasonReplay)
+	lines := strings.Split(strings.TrimSpace(buf.String()), "\n")
+	require.Len(t, lines, 1, buf.String())
+	require.Contains(t, lines[0], `"reason":"replay"`)
 }
 
 // TestServe runs both servers on real sockets, then stops them with ctx.

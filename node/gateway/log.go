@@ -23,10 +23,9 @@ func transportOf(ctx context.Context) string {
 	return "grpc"
 }
 
-// logIngest writes the one line an ingest request gets. Refusals are logged
-// at Info (they are rare and someone may need to act on them); successes at
-// Debug, because at 1,000+ batches/s an Info line per batch would cost more
-// than the batch and drown everything else.
+// logIngest writes the one line an ingest request gets: every interaction
+// is in the node's log at Info (the audit trail an operator greps), unless
+// Config.QuietAccepted moves successes to Debug for very busy gateways.
 func (g *Gateway) logIngest(ctx context.Context, req *gatewaypb.IngestRequest, start time.Time, e *Error) {
 	kv := []any{
 		"transport", transportOf(ctx),
@@ -50,7 +49,11 @@ func (g *Gateway) logQuery(ctx context.Context, op, stream string, seq uint64, s
 func (g *Gateway) logResult(op string, kv []any, start time.Time, e *Error) {
 	kv = append(kv, "duration", time.Since(start))
 	if e == nil {
-		g.log.Debug(op, append(kv, "status", http.StatusOK)...)
+		if g.cfg.QuietAccepted {
+			g.log.Debug(op, append(kv, "status", http.StatusOK)...)
+		} else {
+			g.log.Info(op, append(kv, "status", http.StatusOK)...)
+		}
 		return
 	}
 	g.log.Info(op, append(kv, "status", e.HTTPStatus(), "reason", string(e.Reason), "detail", e.Message)...)
