@@ -11,4 +11,7 @@
 //	epoch root     = merkle root over the epoch's batch leaves, sorted by stream id
 //
 // The epoch root is what an edge node puts on chain in MsgCommitEpoch.
+// Verify checks the math against a root; the caller must take that root
+// from the chain's commitment for (Node, Epoch) and check that Node is the
+// stream's home node there (x/stream's Verify query does both).
 package proof
