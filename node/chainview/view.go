@@ -179,3 +179,12 @@ func (v *View) MaxReadingsPerEpoch(ctx context.Context) (uint64, error) {
 	}
 	return p.MaxReadingsPerEpoch, nil
 }
+
+// Retention is a stream's retention_seconds (0 = keep raw readings forever).
+func (v *View) Retention(ctx context.Context, streamID string) (uint64, error) {
+	s, err := v.Stream(ctx, streamID)
+	if err != nil {
+		return 0, err
+	}
+	return s.RetentionSeconds, nil
+}

@@ -25,6 +25,7 @@ const (
 	FlagEpochBlocks    = "stream.epoch-blocks"
 	FlagCommitGas      = "stream.commit-gas"
 	FlagCloseDelay     = "stream.close-delay"
+	FlagPruneInterval  = "stream.prune-interval"
 )
 
 // Config is the data plane's configuration.
@@ -42,6 +43,7 @@ type Config struct {
 	EpochBlocks    int64
 	CommitGas      uint64
 	CloseDelay     time.Duration
+	PruneInterval  time.Duration
 	PollInterval   time.Duration
 }
 
@@ -59,6 +61,7 @@ func AddFlags(cmd *cobra.Command) {
 	f.Bool(FlagQuietAccepted, false, "log accepted ingest requests at debug level (refusals stay at info)")
 	f.Int64(FlagEpochBlocks, 1, "close and commit an epoch every this many blocks")
 	f.Uint64(FlagCommitGas, 400000, "gas limit of MsgCommitEpoch transactions")
+	f.Duration(FlagPruneInterval, time.Minute, "how often raw readings past their stream's retention_seconds are deleted (once their epoch is on chain)")
 	f.Duration(FlagCloseDelay, -1, "close an epoch this long after each block, so it catches the readings that arrive while the next block waits (negative: half of consensus timeout_commit)")
 }
 
@@ -80,6 +83,7 @@ func ReadConfig(home string, opts servertypes.AppOptions, timeoutCommit time.Dur
 		EpochBlocks:    cast.ToInt64(opts.Get(FlagEpochBlocks)),
 		CommitGas:      cast.ToUint64(opts.Get(FlagCommitGas)),
 		CloseDelay:     cast.ToDuration(opts.Get(FlagCloseDelay)),
+		PruneInterval:  cast.ToDuration(opts.Get(FlagPruneInterval)),
 		PollInterval:   20 * time.Millisecond,
 	}
 	if c.StoreDir == "" {
@@ -93,6 +97,9 @@ func ReadConfig(home string, opts servertypes.AppOptions, timeoutCommit time.Dur
 	}
 	if c.CloseDelay < 0 || opts.Get(FlagCloseDelay) == nil {
 		c.CloseDelay = AutoCloseDelay(timeoutCommit)
+	}
+	if c.PruneInterval <= 0 {
+		c.PruneInterval = time.Minute
 	}
 	if c.CommitGas == 0 {
 		c.CommitGas = 400000

@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"time"
 
 	"golang.org/x/sync/errgroup"
 
@@ -90,8 +91,16 @@ func Run(ctx context.Context, g *errgroup.Group, cfg Config, a *app.App, clientC
 		CloseDelay:   cfg.CloseDelay,
 	}, st, view, bc, logger.With("component", "commit"))
 
+	pruner := &Pruner{Store: st, Chain: view, Interval: cfg.PruneInterval, Now: time.Now,
+		Log: logger.With("component", "retention")}
+
 	var wg sync.WaitGroup
-	wg.Add(2)
+	wg.Add(3)
+	g.Go(func() error {
+		defer wg.Done()
+		pruner.Run(ctx)
+		return nil
+	})
 	g.Go(func() error {
 		defer wg.Done()
 		if err := gw.Start(ctx); err != nil && ctx.Err() == nil {

@@ -22,6 +22,7 @@ const (
 	ReasonRateLimited  = "rate_limited"
 	ReasonNotFound     = "not_found"
 	ReasonPending      = "pending" // proof asked before the reading's epoch closed
+	ReasonPruned       = "pruned"  // committed, then removed by the stream's retention
 	ReasonUnavailable  = "unavailable"
 )
 

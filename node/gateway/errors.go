@@ -33,6 +33,9 @@ const (
 	// ReasonPending: the reading is stored but in no closed epoch yet
 	// (404 / NotFound like not_found; clients waiting for a proof retry).
 	ReasonPending Reason = "pending"
+	// ReasonPruned: the reading's epoch is on chain but retention removed
+	// the reading itself (410 / NotFound).
+	ReasonPruned Reason = "pruned"
 )
 
 // reasonCodes maps each reason to its HTTP status and gRPC code, so the two
@@ -51,6 +54,7 @@ var reasonCodes = map[Reason]struct {
 	ReasonRateLimited:  {http.StatusTooManyRequests, codes.ResourceExhausted},
 	ReasonNotFound:     {http.StatusNotFound, codes.NotFound},
 	ReasonPending:      {http.StatusNotFound, codes.NotFound},
+	ReasonPruned:       {http.StatusGone, codes.NotFound},
 	ReasonUnavailable:  {http.StatusServiceUnavailable, codes.Unavailable},
 }
 

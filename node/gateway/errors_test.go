@@ -31,6 +31,7 @@ func TestErrorCodes(t *testing.T) {
 		{gateway.ReasonRateLimited, http.StatusTooManyRequests, codes.ResourceExhausted},
 		{gateway.ReasonNotFound, http.StatusNotFound, codes.NotFound},
 		{gateway.ReasonPending, http.StatusNotFound, codes.NotFound},
+		{gateway.ReasonPruned, http.StatusGone, codes.NotFound},
 		{gateway.ReasonUnavailable, http.StatusServiceUnavailable, codes.Unavailable},
 	} {
 		e := &gateway.Error{Reason: tc.reason, Message: "why"}

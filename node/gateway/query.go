@@ -66,6 +66,8 @@ func (g *Gateway) prove(ctx context.Context, req *gatewaypb.ProveRequest) (*gate
 	switch {
 	case errors.Is(err, store.ErrPending):
 		return nil, newError(ReasonPending, "reading %d of stream %q is pending: stored but in no closed epoch yet; an epoch closes every few blocks, retry then", req.Seq, req.StreamId)
+	case errors.Is(err, store.ErrPruned):
+		return nil, newError(ReasonPruned, "reading %d of stream %q was committed on chain and then removed by the stream's retention", req.Seq, req.StreamId)
 	case errors.Is(err, store.ErrNotFound):
 		return nil, newError(ReasonNotFound, "reading %d of stream %q is unknown: this node never acknowledged it", req.Seq, req.StreamId)
 	case err != nil:

@@ -18,6 +18,7 @@ import (
 //	b | stream | 0x00 | last seq       -> epoch(8) | first seq(8)       batch index: which epoch holds a seq range
 //	e | epoch                           -> manifest (codec.go)           an epoch: captured ranges, then roots
 //	c | epoch                           -> height(8)                     block that committed the epoch on chain
+//	x | stream                          -> last pruned seq(8)            retention watermark (prune.go)
 //
 // Append writes r, h and p in one batch. CloseEpoch deletes the p keys it
 // captured and writes b and e in one batch, so a range is pending or in an

@@ -19,7 +19,8 @@ import (
 // It finds the epoch through the batch index, rebuilds the batch tree from
 // the stored readings and takes the batch's path in the epoch tree from a
 // small cache of recent epochs. ErrNotFound: no such reading; ErrPending: the
-// reading is stored but its epoch is not closed yet.
+// reading is stored but its epoch is not closed yet; ErrPruned: retention
+// removed it after its epoch was committed.
 func (s *Store) Prove(node, streamID string, seq uint64) (*proof.ReadingProof, *Epoch, error) {
 	if err := ingest.ValidateID("stream", streamID); err != nil {
 		return nil, nil, fmt.Errorf("%w: %v", ErrInvalid, err)
@@ -32,6 +33,11 @@ func (s *Store) Prove(node, streamID string, seq uint64) (*proof.ReadingProof, *
 	}
 	defer s.leave()
 
+	if mark, err := s.prunedLocked(streamID); err != nil {
+		return nil, nil, err
+	} else if seq <= mark {
+		return nil, nil, fmt.Errorf("%w: %s/%d (readings up to %d are pruned)", ErrPruned, streamID, seq, mark)
+	}
 	number, found, err := s.locate(streamID, seq)
 	if err != nil {
 		return nil, nil, err
