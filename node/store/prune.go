@@ -50,8 +50,9 @@ func (s *Store) prunedLocked(streamID string) (uint64, error) {
 // whose epoch is committed on chain, a whole batch at a time, oldest first.
 // Uncommitted or newer batches stop it, so a reading is never deleted
 // before the chain holds its root. It returns the new watermark. The
-// deletion and the watermark are one synced batch: a crash leaves either
-// both or neither.
+// deletion and the watermark are one batch, so a crash leaves both or
+// neither; it is not synced, because losing it only means the next pass
+// prunes the same readings again.
 func (s *Store) PruneCommitted(streamID string, before int64) (uint64, error) {
 	if err := ingest.ValidateID("stream", streamID); err != nil {
 		return 0, fmt.Errorf("%w: %v", ErrInvalid, err)
@@ -97,11 +98,11 @@ func (s *Store) PruneCommitted(streamID string, before int64) (uint64, error) {
 		if h == 0 {
 			break // not on chain yet: keep it and everything after it
 		}
-		m, err := s.manifest(epoch)
+		end, err := s.windowEnd(epoch)
 		if err != nil {
 			return 0, err
 		}
-		if m.WindowEnd >= before {
+		if end >= before {
 			break
 		}
 		newMark = last
@@ -120,7 +121,7 @@ func (s *Store) PruneCommitted(streamID string, before int64) (uint64, error) {
 	if err := b.Set(prunedKey(streamID), u64(newMark), nil); err != nil {
 		return 0, err
 	}
-	if err := b.Commit(pebble.Sync); err != nil {
+	if err := b.Commit(pebble.NoSync); err != nil {
 		return 0, err
 	}
 	return newMark, nil
@@ -143,4 +144,19 @@ func (s *Store) StreamIDs() ([]string, error) {
 		ids = append(ids, string(it.Key()[1:]))
 	}
 	return ids, it.Error()
+}
+
+// windowEnd is closed epoch n's ingest window end, memoized: a retention
+// pass asks it once per stream, and decoding the manifest (every batch of
+// the epoch) each time would make a pass quadratic in the streams.
+func (s *Store) windowEnd(n uint64) (int64, error) {
+	if v, ok := s.windowEnds.Load(n); ok {
+		return v.(int64), nil
+	}
+	m, err := s.manifest(n)
+	if err != nil {
+		return 0, err
+	}
+	s.windowEnds.Store(n, m.WindowEnd)
+	return m.WindowEnd, nil
 }

@@ -44,6 +44,8 @@ type Store struct {
 	lastClosed atomic.Pointer[Epoch]
 
 	proofCache epochCache
+	// windowEnds memoizes closed epochs' window ends for retention (prune.go).
+	windowEnds sync.Map
 
 	// afterCapture, when set (tests), runs after CloseEpoch has persisted the
 	// captured ranges and before it computes roots; an error stops it there,
