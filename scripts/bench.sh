@@ -194,11 +194,23 @@ fresh_localnet() {
   local accounts=$1 i
   rm -rf "$BENCH_HOME"
   mkdir -p "$BENCH_HOME"
-  "$TEBENCH" accounts -n "$accounts" >"$BENCH_HOME/bench-accounts.json"
-  export EXTRA_ACCOUNTS_FILE="$BENCH_HOME/bench-accounts.json" LOCALNET_DEVSIM=0
+  # Bench accounts go into genesis when trustedged has bulk-add-genesis-account;
+  # otherwise tebench creates them with MsgMultiSend from `admin` (the
+  # authority) before loading. Either way tebench grants them the x/access
+  # grant the permissioned-sender gate requires.
+  if "$BIN" genesis --help 2>/dev/null | grep -q "^  bulk-add-genesis-account"; then
+    "$TEBENCH" accounts -n "$accounts" >"$BENCH_HOME/bench-accounts.json"
+    export EXTRA_ACCOUNTS_FILE="$BENCH_HOME/bench-accounts.json"
+  else
+    log "trustedged has no 'genesis bulk-add-genesis-account': tebench will fund the bench accounts on chain"
+    unset EXTRA_ACCOUNTS_FILE
+  fi
+  export LOCALNET_DEVSIM=0
   log "starting a fresh $BENCH_NODES-validator localnet in $BENCH_HOME (BLOCK_TIME=$BLOCK_TIME)"
   localnet start "$BENCH_NODES" >&2
   if [ "$BENCH_TUNE" = 1 ] || [ -n "$BENCH_CONFIG" ]; then
+    # localnet.sh creates and starts the homes in one go: restart once to
+    # apply the bench settings to the generated config.
     localnet stop >&2
     for ((i = 0; i < BENCH_NODES; i++)); do
       [ "$BENCH_TUNE" != 1 ] || tune_node "$BENCH_HOME/node$i"
@@ -263,38 +275,9 @@ chain() {
   check_ports
   build
   warn_if_busy
-
-  rm -rf "$BENCH_HOME"
-  mkdir -p "$BENCH_HOME"
   trap cleanup EXIT
   trap 'exit 130' INT TERM
-
-  # Bench accounts go into genesis when trustedged has bulk-add-genesis-account;
-  # otherwise tebench creates them with MsgMultiSend from `admin` (the
-  # authority) before loading. Either way tebench grants them the x/access
-  # grant the permissioned-sender gate requires.
-  if "$BIN" genesis --help 2>/dev/null | grep -q "^  bulk-add-genesis-account"; then
-    "$TEBENCH" accounts -n "$BENCH_ACCOUNTS" >"$BENCH_HOME/bench-accounts.json"
-    export EXTRA_ACCOUNTS_FILE="$BENCH_HOME/bench-accounts.json"
-  else
-    log "trustedged has no 'genesis bulk-add-genesis-account': tebench will fund the bench accounts on chain"
-    unset EXTRA_ACCOUNTS_FILE
-  fi
-
-  log "starting a fresh $BENCH_NODES-validator localnet in $BENCH_HOME (BLOCK_TIME=$BLOCK_TIME)"
-  localnet start "$BENCH_NODES" >&2
-  if [ "$BENCH_TUNE" = 1 ] || [ -n "$BENCH_CONFIG" ]; then
-    # localnet.sh creates and starts the homes in one go: restart once to
-    # apply the bench settings to the generated config.
-    localnet stop >&2
-    for ((i = 0; i < BENCH_NODES; i++)); do
-      [ "$BENCH_TUNE" != 1 ] || tune_node "$BENCH_HOME/node$i"
-      apply_overrides "$BENCH_HOME/node$i"
-    done
-    log "applied bench node settings (tune=$BENCH_TUNE overrides='$BENCH_CONFIG'); restarting"
-    localnet start "$BENCH_NODES" >/dev/null
-  fi
-  wait_blocks 2
+  fresh_localnet "$BENCH_ACCOUNTS"
 
   local nodes="" i args
   for ((i = 0; i < BENCH_NODES; i++)); do nodes+="http://127.0.0.1:$(rpc_port "$i"),"; done

@@ -161,7 +161,7 @@ func runIngest(ctx context.Context, c ingestConfig) (string, error) {
 	var tokens chan struct{}
 	if c.rate > 0 {
 		tokens = make(chan struct{}, c.clients*2)
-		go paceBatches(loadCtx, tokens, c.rate/float64(c.batch))
+		go paceTokens(loadCtx, tokens, c.rate/float64(c.batch), func() {})
 	}
 	payload := make([]byte, c.payloadBytes)
 	for i := range payload {
@@ -279,28 +279,6 @@ func signedBatch(chainID string, d *benchDevice, n int, payload []byte) *gateway
 		panic(err) // ed25519 signing does not fail
 	}
 	return &gatewaypb.IngestRequest{StreamId: d.stream, DeviceId: d.id, FirstSeq: d.next, Readings: rs, Signature: sig}
-}
-
-// paceBatches hands out batch tokens at rate/s.
-func paceBatches(ctx context.Context, tokens chan<- struct{}, rate float64) {
-	t := time.NewTicker(2 * time.Millisecond)
-	defer t.Stop()
-	last, credit := time.Now(), 0.0
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case now := <-t.C:
-			credit += rate * now.Sub(last).Seconds()
-			last = now
-			for ; credit >= 1; credit-- {
-				select {
-				case tokens <- struct{}{}:
-				default:
-				}
-			}
-		}
-	}
 }
 
 // ingestWatch polls the chain for the loaded node's new epoch commitments.

@@ -234,6 +234,12 @@ func (b *bench) send(ctx context.Context, acc *account, kind txKind, msg func() 
 // dropped and counted: the workers are blocked because the nodes answer
 // CheckTx slowly (e.g. while executing a block) or -max-pending is reached.
 func (b *bench) pace(ctx context.Context, rate float64) {
+	paceTokens(ctx, b.tokens, rate, func() { b.c.dropTokens.Add(1) })
+}
+
+// paceTokens sends rate tokens per second into tokens until ctx ends; a
+// token that finds the channel full is dropped (and reported to dropped).
+func paceTokens(ctx context.Context, tokens chan<- struct{}, rate float64, dropped func()) {
 	const tick = 2 * time.Millisecond
 	t := time.NewTicker(tick)
 	defer t.Stop()
@@ -248,9 +254,9 @@ func (b *bench) pace(ctx context.Context, rate float64) {
 			last = now
 			for ; credit >= 1; credit-- {
 				select {
-				case b.tokens <- struct{}{}:
+				case tokens <- struct{}{}:
 				default:
-					b.c.dropTokens.Add(1)
+					dropped()
 				}
 			}
 		}
