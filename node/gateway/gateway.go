@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"sync"
 	"time"
 
 	"cosmossdk.io/log/v2"
@@ -33,7 +34,25 @@ type Gateway struct {
 	// decoding bounds the HTTP ingest bodies decoded at once: a 4 MiB body
 	// of tiny readings decodes to ~100 MB of structs before any check.
 	decoding chan struct{}
+	// life: Ingest/Head/Prove hold it shared; Serve takes it exclusively
+	// after stopping the servers, so it returns only once no call still
+	// reads the store or the chain (the node closes both next). Calls that
+	// arrive later find stopped set and answer unavailable.
+	life    sync.RWMutex
+	stopped bool
 }
+
+// enter admits a call unless the gateway has stopped; leave ends it.
+func (g *Gateway) enter() *Error {
+	g.life.RLock()
+	if g.stopped {
+		g.life.RUnlock()
+		return newError(ReasonUnavailable, "gateway is shutting down")
+	}
+	return nil
+}
+
+func (g *Gateway) leave() { g.life.RUnlock() }
 
 // maxConcurrentDecodes is the decoding semaphore's size.
 const maxConcurrentDecodes = 8
@@ -122,6 +141,9 @@ func (g *Gateway) Serve(ctx context.Context, httpLn, grpcLn net.Listener) error 
 	case err = <-errc:
 	}
 	shutdown(hs, gs)
+	g.life.Lock() // waits for running calls
+	g.stopped = true
+	g.life.Unlock()
 	return err
 }
 

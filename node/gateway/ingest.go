@@ -22,6 +22,10 @@ import (
 //  6. the device's rate limit (tokens given back if the store refuses);
 //  7. the store appends iff first_seq is still the stream's next number.
 func (g *Gateway) Ingest(ctx context.Context, req *gatewaypb.IngestRequest) (*gatewaypb.IngestResponse, error) {
+	if e := g.enter(); e != nil {
+		return nil, e
+	}
+	defer g.leave()
 	start := time.Now()
 	resp, e := g.ingest(ctx, req)
 	g.logIngest(ctx, req, start, e)

@@ -14,6 +14,10 @@ import (
 // Head returns the last acknowledged sequence number of a stream homed on
 // this node (0 before the first batch): where a restarted device continues.
 func (g *Gateway) Head(ctx context.Context, req *gatewaypb.HeadRequest) (*gatewaypb.HeadResponse, error) {
+	if e := g.enter(); e != nil {
+		return nil, e
+	}
+	defer g.leave()
 	start := time.Now()
 	resp, e := g.head(ctx, req)
 	g.logQuery(ctx, "head", req.GetStreamId(), 0, start, e)
@@ -41,6 +45,10 @@ func (g *Gateway) head(ctx context.Context, req *gatewaypb.HeadRequest) (*gatewa
 // epoch that holds it. committed is false while that epoch is closed but
 // not yet on chain; a reading in no closed epoch yet is not_found (pending).
 func (g *Gateway) Prove(ctx context.Context, req *gatewaypb.ProveRequest) (*gatewaypb.ProveResponse, error) {
+	if e := g.enter(); e != nil {
+		return nil, e
+	}
+	defer g.leave()
 	start := time.Now()
 	resp, e := g.prove(ctx, req)
 	g.logQuery(ctx, "prove", req.GetStreamId(), req.GetSeq(), start, e)
