@@ -191,7 +191,7 @@ func shutdown(hs *http.Server, gs *grpc.Server) {
 // grpc-go's "unsupported codec" fallback.
 func (g *Gateway) NewGRPCServer(opts ...grpc.ServerOption) *grpc.Server {
 	cdc := codec.NewProtoCodec(codectypes.NewInterfaceRegistry()).GRPCCodec()
-	opts = append([]grpc.ServerOption{grpc.MaxRecvMsgSize(ingest.MaxBodyBytes), grpc.ForceServerCodec(cdc)}, opts...)
+	opts = append([]grpc.ServerOption{grpc.MaxRecvMsgSize(ingest.MaxBodyBytes), grpc.ForceServerCodec(boundedCodec{cdc})}, opts...)
 	s := grpc.NewServer(opts...)
 	gatewaypb.RegisterGatewayServer(s, g)
 	return s

@@ -77,6 +77,9 @@ func TestGRPC(t *testing.T) {
 		{"bad signature", forged, codes.Unauthenticated, gateway.ReasonBadSignature, 0},
 		{"misdirected", e.signedBatch(away, away.Key, 1, 5), codes.FailedPrecondition, gateway.ReasonMisdirected, 0},
 		{"too large", tooBig, codes.ResourceExhausted, gateway.ReasonTooLarge, 0},
+		// 200,000 empty readings: decoded only up to 10,001, then refused.
+		{"too many tiny readings", &gatewaypb.IngestRequest{StreamId: d.Stream, DeviceId: d.ID, FirstSeq: 56,
+			Readings: make([]gatewaypb.Reading, 200_000)}, codes.ResourceExhausted, gateway.ReasonTooLarge, 0},
 		{"malformed", &gatewaypb.IngestRequest{StreamId: d.Stream}, codes.InvalidArgument, gateway.ReasonMalformed, 0},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

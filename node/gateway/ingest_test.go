@@ -141,7 +141,7 @@ func TestIngestRefuses(t *testing.T) {
 			return e.signedBatch(good, good.Key, 12, 10)
 		}), http.StatusConflict, gateway.ReasonGap, "leaves a gap after its last acknowledged seq 10"},
 		{"too many readings", good.Stream, jsonOf(t, func() *gatewaypb.IngestRequest { return tooMany }),
-			http.StatusRequestEntityTooLarge, gateway.ReasonTooLarge, "10001 readings"},
+			http.StatusRequestEntityTooLarge, gateway.ReasonTooLarge, "more than 10000 readings"},
 		{"oversized payload", good.Stream, jsonOf(t, func() *gatewaypb.IngestRequest { return bigPayload }),
 			http.StatusRequestEntityTooLarge, gateway.ReasonTooLarge, "payload is 1025 bytes"},
 		{"malformed JSON", good.Stream, func() []byte { return []byte(`{"stream_id":"good.pm25","readings":[`) },

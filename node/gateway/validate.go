@@ -16,10 +16,13 @@ import (
 // a misspelt field would otherwise be read as its zero value and fail later
 // with a confusing message, or not at all.
 func DecodeIngest(r io.Reader) (*gatewaypb.IngestRequest, *Error) {
-	var req gatewaypb.IngestRequest
+	var req ingestJSON
 	dec := json.NewDecoder(r)
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&req); err != nil {
+		if errors.Is(err, errTooManyReadings) {
+			return nil, newError(ReasonTooLarge, "%v", err)
+		}
 		return nil, decodeError(err)
 	}
 	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
@@ -29,7 +32,7 @@ func DecodeIngest(r io.Reader) (*gatewaypb.IngestRequest, *Error) {
 		}
 		return nil, newError(ReasonMalformed, "body holds more than one JSON value")
 	}
-	return &req, nil
+	return req.request(), nil
 }
 
 func decodeError(err error) *Error {
