@@ -34,6 +34,8 @@ type Gateway struct {
 	// decoding bounds the HTTP ingest bodies decoded at once: a 4 MiB body
 	// of tiny readings decodes to ~100 MB of structs before any check.
 	decoding chan struct{}
+	// proving bounds the proofs built at once (query.go).
+	proving chan struct{}
 	// life: Ingest/Head/Prove hold it shared; Serve takes it exclusively
 	// after stopping the servers, so it returns only once no call still
 	// reads the store or the chain (the node closes both next). Calls that
@@ -54,8 +56,12 @@ func (g *Gateway) enter() *Error {
 
 func (g *Gateway) leave() { g.life.RUnlock() }
 
-// maxConcurrentDecodes is the decoding semaphore's size.
-const maxConcurrentDecodes = 8
+// maxConcurrentDecodes and maxConcurrentProofs size the decoding and
+// proving semaphores.
+const (
+	maxConcurrentDecodes = 8
+	maxConcurrentProofs  = 4
+)
 
 var _ gatewaypb.GatewayServer = (*Gateway)(nil)
 
@@ -66,6 +72,7 @@ func New(cfg Config, st *store.Store, chain Chain) *Gateway {
 	cfg = cfg.withDefaults()
 	return &Gateway{
 		decoding: make(chan struct{}, maxConcurrentDecodes),
+		proving:  make(chan struct{}, maxConcurrentProofs),
 		cfg:      cfg,
 		store:    st,
 		chain:    chain,

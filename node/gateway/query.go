@@ -70,7 +70,15 @@ func (g *Gateway) prove(ctx context.Context, req *gatewaypb.ProveRequest) (*gate
 	if _, e := g.homeStream(ctx, g.cache.at(), req.StreamId); e != nil {
 		return nil, e
 	}
+	// A proof re-reads and re-hashes its whole batch: bound how many run at
+	// once so unauthenticated proof requests cannot starve ingest.
+	select {
+	case g.proving <- struct{}{}:
+	case <-ctx.Done():
+		return nil, newError(ReasonUnavailable, "request cancelled while waiting for a proof slot")
+	}
 	p, ep, err := g.store.Prove(g.cfg.Operator, req.StreamId, req.Seq)
+	<-g.proving
 	switch {
 	case errors.Is(err, store.ErrPending):
 		return nil, newError(ReasonPending, "reading %d of stream %q is pending: stored but in no closed epoch yet; an epoch closes every few blocks, retry then", req.Seq, req.StreamId)

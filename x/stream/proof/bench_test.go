@@ -49,3 +49,19 @@ func BenchmarkVerify(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkReadingInclusion100k: one reading's path in a 100,000-reading
+// batch (what a proof of a reading from a large backlog epoch costs).
+func BenchmarkReadingInclusion100k(b *testing.B) {
+	leaves := make([][]byte, 100_000)
+	for i := range leaves {
+		leaves[i] = proof.ReadingLeaf("dev-0001.pm25", uint64(i+1), int64(i), make([]byte, 64))
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for n := 0; n < b.N; n++ {
+		if _, _, err := proof.ReadingInclusion(leaves, n%len(leaves)); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

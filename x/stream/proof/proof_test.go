@@ -174,4 +174,34 @@ func TestInclusionOutOfRange(t *testing.T) {
 	}
 }
 
-var _ = merkle.Proof{}
+// ReadingInclusion builds one path itself; it must equal CometBFT's proofs
+// for every size and index (including odd and power-of-two sizes).
+func TestReadingInclusionMatchesCometBFT(t *testing.T) {
+	for n := 1; n <= 70; n++ {
+		leaves := make([][]byte, n)
+		for i := range leaves {
+			leaves[i] = []byte(fmt.Sprintf("leaf-%d-%d", n, i))
+		}
+		wantRoot, want := merkle.ProofsFromByteSlices(leaves)
+		for i := 0; i < n; i++ {
+			root, p, err := proof.ReadingInclusion(leaves, i)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(root, wantRoot) {
+				t.Fatalf("n=%d: root %X, CometBFT %X", n, root, wantRoot)
+			}
+			if p.Total != want[i].Total || p.Index != want[i].Index || !bytes.Equal(p.LeafHash, want[i].LeafHash) || len(p.Aunts) != len(want[i].Aunts) {
+				t.Fatalf("n=%d i=%d: proof %+v, CometBFT %+v", n, i, p, want[i])
+			}
+			for k := range p.Aunts {
+				if !bytes.Equal(p.Aunts[k], want[i].Aunts[k]) {
+					t.Fatalf("n=%d i=%d aunt %d differs", n, i, k)
+				}
+			}
+			if err := p.Verify(root, leaves[i]); err != nil {
+				t.Fatalf("n=%d i=%d: %v", n, i, err)
+			}
+		}
+	}
+}
