@@ -53,6 +53,8 @@ func NewProveCmd() *cobra.Command {
 		Short:   "Prove a reading: fetch its Merkle proof from the edge gateway and verify it against the chain",
 		Example: "trustedged query stream prove pm25-001.pm25 42 --gateway http://127.0.0.1:8080 --node tcp://127.0.0.1:26657",
 		Args:    cobra.ExactArgs(2),
+		// A failed proof is an answer, not a usage mistake: print the reason only.
+		SilenceUsage: true,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			clientCtx, err := client.GetClientQueryContext(cmd)
 			if err != nil {
