@@ -97,9 +97,15 @@ func Prove(ctx context.Context, clientCtx client.Context, gateway, streamID stri
 	for {
 		resp, err := fetchProof(ctx, gateway, streamID, seq)
 		if err == nil && resp.Committed && resp.Proof != nil {
-			return verifyOnChain(ctx, qc, clientCtx.NodeURI, streamID, seq, resp.Proof)
+			res, verr := verifyOnChain(ctx, qc, clientCtx.NodeURI, streamID, seq, resp.Proof)
+			// The gateway's node may be a block ahead of the one asked:
+			// wait for it to reach the commitment's height.
+			if !errors.Is(verr, errChainBehind) {
+				return res, verr
+			}
+			err = verr
 		}
-		if err != nil && !errors.Is(err, errNotYet) {
+		if err != nil && !errors.Is(err, errNotYet) && !errors.Is(err, errChainBehind) {
 			return nil, err
 		}
 		if time.Now().After(deadline) {
@@ -116,7 +122,10 @@ func Prove(ctx context.Context, clientCtx client.Context, gateway, streamID stri
 	}
 }
 
-var errNotYet = errors.New("reading is acknowledged but its epoch is not on chain yet")
+var (
+	errNotYet      = errors.New("reading is acknowledged but its epoch is not on chain yet")
+	errChainBehind = errors.New("the queried node has not reached the block that committed the epoch yet")
+)
 
 func fetchProof(ctx context.Context, gateway, streamID string, seq uint64) (*gatewaypb.ProveResponse, error) {
 	u := strings.TrimRight(gateway, "/") + "/v1/streams/" + url.PathEscape(streamID) + "/readings/" + strconv.FormatUint(seq, 10) + "/proof"
@@ -170,6 +179,9 @@ func verifyOnChain(ctx context.Context, qc types.QueryClient, rpc, streamID stri
 		return nil, fmt.Errorf("verify on chain: %w", err)
 	}
 	if !v.Valid {
+		if v.Commit.Height == 0 && strings.HasPrefix(v.Reason, "no commitment") {
+			return nil, fmt.Errorf("%w: %s", errChainBehind, v.Reason)
+		}
 		return nil, fmt.Errorf("chain rejects the proof: %s", v.Reason)
 	}
 	// The node said yes; check the math ourselves against the root it holds.
