@@ -11,9 +11,9 @@ import (
 // NewAnteHandler builds the ante chain: the SDK's standard decorators with
 // the permissioned-sender gate placed before fees are deducted, so a refused
 // sender pays nothing. The order otherwise follows the SDK's NewAnteHandler.
-func NewAnteHandler(opts ante.HandlerOptions, gate PermissionedSenderDecorator) (sdk.AnteHandler, error) {
-	if opts.AccountKeeper == nil || opts.BankKeeper == nil || opts.SignModeHandler == nil {
-		return nil, errorsmod.Wrap(sdkerrors.ErrLogic, "ante: account keeper, bank keeper and sign mode handler are required")
+func NewAnteHandler(opts ante.HandlerOptions, gate PermissionedSenderDecorator, sigCache *VerifiedSigCache) (sdk.AnteHandler, error) {
+	if opts.AccountKeeper == nil || opts.BankKeeper == nil || opts.SignModeHandler == nil || sigCache == nil {
+		return nil, errorsmod.Wrap(sdkerrors.ErrLogic, "ante: account keeper, bank keeper, sign mode handler and signature cache are required")
 	}
 	return sdk.ChainAnteDecorators(
 		ante.NewSetUpContextDecorator(), // first: sets the gas meter
@@ -27,7 +27,11 @@ func NewAnteHandler(opts ante.HandlerOptions, gate PermissionedSenderDecorator) 
 		ante.NewSetPubKeyDecorator(opts.AccountKeeper), // before every signature check
 		ante.NewValidateSigCountDecorator(opts.AccountKeeper),
 		ante.NewSigGasConsumeDecorator(opts.AccountKeeper, opts.SigGasConsumer),
-		ante.NewSigVerificationDecorator(opts.AccountKeeper, opts.SignModeHandler, opts.SigVerifyOptions...),
+		// The SDK's signature check, skipped in a block for a tx this node
+		// already verified in CheckTx (see CachedSigVerificationDecorator).
+		NewCachedSigVerificationDecorator(
+			ante.NewSigVerificationDecorator(opts.AccountKeeper, opts.SignModeHandler, opts.SigVerifyOptions...),
+			opts.AccountKeeper, sigCache),
 		ante.NewIncrementSequenceDecorator(opts.AccountKeeper),
 	), nil
 }

@@ -96,6 +96,10 @@ type App struct {
 	// gateway that asks on every request.
 	committedHeight atomic.Int64
 
+	// sigCache remembers the txs whose signatures CheckTx verified, so the
+	// block pass does not verify them again (see CachedSigVerificationDecorator).
+	sigCache *VerifiedSigCache
+
 	closeOnce sync.Once
 	closeErr  error
 }
@@ -195,12 +199,13 @@ func New(
 	app.SetBeginBlocker(app.BeginBlocker)
 	app.SetEndBlocker(app.EndBlocker)
 
+	app.sigCache = NewVerifiedSigCache(DefaultVerifiedSigCacheSize)
 	anteHandler, err := NewAnteHandler(ante.HandlerOptions{
 		AccountKeeper:   app.AccountKeeper,
 		BankKeeper:      app.BankKeeper,
 		SignModeHandler: app.txConfig.SignModeHandler(),
 		SigGasConsumer:  ante.DefaultSigVerificationGasConsumer,
-	}, NewPermissionedSenderDecorator(app.EdgeKeeper, app.AccessKeeper, accCodec))
+	}, NewPermissionedSenderDecorator(app.EdgeKeeper, app.AccessKeeper, accCodec), app.sigCache)
 	if err != nil {
 		panic(err)
 	}
@@ -360,3 +365,8 @@ func (app *App) RegisterNodeService(clientCtx client.Context, cfg config.Config)
 		return app.CommitMultiStore().EarliestVersion()
 	})
 }
+
+// VerifiedSigCacheStats reports how many in-block signature checks were
+// answered by what this node's CheckTx had verified (hits) and how many ran
+// the verification (misses).
+func (app *App) VerifiedSigCacheStats() (hits, misses uint64) { return app.sigCache.Stats() }

@@ -28,6 +28,8 @@
 #   BENCH_TUNE=1         apply tune_node below (0: the localnet's config as generated)
 #   BENCH_CONFIG="config:mempool:size=10000;app::iavl-cache-size=0"  extra overrides,
 #                        FILE(config|app):SECTION:KEY=VALUE separated by ';' (applied after tune_node)
+#   BENCH_PPROF=0        1: node i serves Go pprof on 127.0.0.1:6060+100*i (e.g. go tool pprof
+#                        http://127.0.0.1:6060/debug/pprof/profile?seconds=20 during the run)
 #   INGEST_DEVICES=200 INGEST_BATCH=500 INGEST_CLIENTS=16 INGEST_RATE=150000 offered readings/s (0 = as fast as acknowledged)
 #   INGEST_DURATION=20s  ingest window         NAIVE_RATE=1200 NAIVE_ACCOUNTS=1000 NAIVE_DURATION=20s
 #   PORT_OFFSET=0        shift every localnet port (as scripts/localnet.sh does)
@@ -50,6 +52,7 @@ BENCH_WORKERS="${BENCH_WORKERS:-}"
 BENCH_TUNE="${BENCH_TUNE:-1}"
 BENCH_KEEP_LOGS="${BENCH_KEEP_LOGS:-1}"
 BENCH_CONFIG="${BENCH_CONFIG:-}"
+BENCH_PPROF="${BENCH_PPROF:-0}"
 export PORT_OFFSET="${PORT_OFFSET:-0}"
 export BLOCK_TIME="${BLOCK_TIME:-500ms}"
 CHAIN_ID="${CHAIN_ID:-trustedge-local}"
@@ -118,6 +121,11 @@ tune_node() {
   # No tx indexing: tebench matches txs from /block + /block_results, and
   # the kv indexer writes every event attribute of every tx on all four nodes.
   set_toml "$cfg" tx_index indexer '"null"'
+}
+
+# enable_pprof HOME I: CometBFT's pprof server on 127.0.0.1:6060+100*I.
+enable_pprof() {
+  set_toml "$1/config/config.toml" rpc pprof_laddr "\"127.0.0.1:$((PORT_OFFSET + 6060 + 100 * $2))\""
 }
 
 # apply_overrides HOME: BENCH_CONFIG entries FILE:SECTION:KEY=VALUE.
@@ -208,13 +216,14 @@ fresh_localnet() {
   export LOCALNET_DEVSIM=0
   log "starting a fresh $BENCH_NODES-validator localnet in $BENCH_HOME (BLOCK_TIME=$BLOCK_TIME)"
   localnet start "$BENCH_NODES" >&2
-  if [ "$BENCH_TUNE" = 1 ] || [ -n "$BENCH_CONFIG" ]; then
+  if [ "$BENCH_TUNE" = 1 ] || [ -n "$BENCH_CONFIG" ] || [ "$BENCH_PPROF" = 1 ]; then
     # localnet.sh creates and starts the homes in one go: restart once to
     # apply the bench settings to the generated config.
     localnet stop >&2
     for ((i = 0; i < BENCH_NODES; i++)); do
       [ "$BENCH_TUNE" != 1 ] || tune_node "$BENCH_HOME/node$i"
       apply_overrides "$BENCH_HOME/node$i"
+      [ "$BENCH_PPROF" != 1 ] || enable_pprof "$BENCH_HOME/node$i" "$i"
     done
     log "applied bench node settings (tune=$BENCH_TUNE overrides='$BENCH_CONFIG'); restarting"
     localnet start "$BENCH_NODES" >/dev/null

@@ -261,9 +261,18 @@ Try:
   curl -s http://127.0.0.1:$(gateway_port 0)/v1/streams/sim-pm25-0.pm25/head
   $BIN query stream prove sim-pm25-0.pm25 1 --gateway http://127.0.0.1:$(gateway_port 0) --node tcp://127.0.0.1:$(rpc_port 1)
   scripts/localnet.sh status
-Devices: devsim ($DEVSIM_DEVICES devices, $DEVSIM_RATE readings/s) logs to $LOCALNET_HOME/devsim.log
+$(devsim_line)
 Logs: $LOCALNET_HOME/node<i>/trustedged.log     Stop: scripts/localnet.sh stop
 TXT
+}
+
+# devsim_line: what the summary says about the device simulator.
+devsim_line() {
+  if [ "$LOCALNET_DEVSIM" = 1 ]; then
+    echo "Devices: devsim ($DEVSIM_DEVICES devices, $DEVSIM_RATE readings/s) logs to $LOCALNET_HOME/devsim.log"
+  else
+    echo "Devices: no device simulator (LOCALNET_DEVSIM=0); start one with: $BIN devsim --help"
+  fi
 }
 
 stop() {

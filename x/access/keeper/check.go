@@ -107,21 +107,16 @@ func (k Keeper) HasLiveGrant(ctx context.Context, addr sdk.AccAddress) (bool, er
 	}
 	now := sdk.UnwrapSDKContext(ctx).BlockTime()
 	subject := types.AccountSubject(bech)
-	found := false
-	hasLive := func(g types.Grant) bool {
-		found = live(g, now)
-		return found
-	}
-	if err := k.walkSubjectGrantsUntil(ctx, subject, hasLive); err != nil || found {
-		return found, err
+	if ok, err := k.liveAt(ctx, subject, now); err != nil || ok {
+		return ok, err
 	}
 	roles, err := k.rolesOf(ctx, subject)
 	if err != nil {
 		return false, err
 	}
 	for _, role := range roles {
-		if err := k.walkSubjectGrantsUntil(ctx, types.RoleSubject(role), hasLive); err != nil || found {
-			return found, err
+		if ok, err := k.liveAt(ctx, types.RoleSubject(role), now); err != nil || ok {
+			return ok, err
 		}
 	}
 	return false, nil

@@ -1,6 +1,8 @@
 package keeper_test
 
 import (
+	"fmt"
+	"math/rand/v2"
 	"testing"
 	"time"
 
@@ -192,4 +194,60 @@ func TestHasLiveGrant(t *testing.T) {
 	require.False(t, live("dave"), "role grant expired")
 	require.True(t, live("alice"))
 	require.True(t, live("erin"))
+}
+
+// TestHasLiveGrantMatchesGrants: through random grants (with and without
+// expiry), revocations, time steps and expiry pruning, HasLiveGrant (one
+// horizon read) answers exactly what walking the subject's grants and
+// roles answers.
+func TestHasLiveGrantMatchesGrants(t *testing.T) {
+	f := newFixture(t)
+	rng := rand.New(rand.NewPCG(7, 11))
+	seeds := []string{"s0", "s1", "s2", "s3"}
+	f.mustCreateRole(f.authority, "crew", "read")
+	f.mustAddMember("crew", f.acct("s3"))
+	subjects := append([]string{"role:crew"}, f.acct("s0"), f.acct("s1"), f.acct("s2"), f.acct("s3"))
+
+	// brute is the definition: some grant of the subject, or of a role it
+	// is in, has no expiry or expires after now.
+	brute := func(seed string) bool {
+		now := f.ctx.BlockTime()
+		liveOf := func(subject string) bool {
+			for _, id := range f.bySubject(subject) {
+				g, err := f.k.Grants.Get(f.ctx, id)
+				require.NoError(t, err)
+				if g.ExpiresAt == nil || now.Before(*g.ExpiresAt) {
+					return true
+				}
+			}
+			return false
+		}
+		return liveOf(f.acct(seed)) || (seed == "s3" && liveOf("role:crew"))
+	}
+	for step := 0; step < 400; step++ {
+		switch op := rng.IntN(10); {
+		case op < 5:
+			var exp *time.Time
+			if rng.IntN(3) > 0 {
+				e := f.ctx.BlockTime().Add(time.Duration(1+rng.IntN(20)) * time.Minute)
+				exp = &e
+			}
+			res := fmt.Sprintf("stream/%d", step)
+			f.mustGrant(subjects[rng.IntN(len(subjects))], res, exp, "read")
+		case op < 7:
+			if ids := f.grantIDs(); len(ids) > 0 {
+				_, err := f.msg.Revoke(f.ctx, &types.MsgRevoke{Sender: f.authority, GrantId: ids[rng.IntN(len(ids))]})
+				require.NoError(t, err)
+			}
+		case op < 9:
+			f.at(f.ctx.BlockTime().Add(time.Duration(rng.IntN(7)) * time.Minute))
+		default:
+			require.NoError(t, f.k.EndBlocker(f.ctx))
+		}
+		for _, seed := range seeds {
+			got, err := f.k.HasLiveGrant(f.ctx, addrBytes(seed))
+			require.NoError(t, err)
+			require.Equal(t, brute(seed), got, "step %d, %s", step, seed)
+		}
+	}
 }

@@ -58,6 +58,8 @@ type Keeper struct {
 	NextGrantID collections.Sequence
 	// key: (namespace, admin address).
 	NamespaceAdmins collections.KeySet[collections.Pair[string, sdk.AccAddress]]
+	// key: subject | value: its grants' horizon (see horizon.go).
+	GrantHorizons collections.Map[string, int64]
 }
 
 // NewKeeper builds the keeper and its collections schema.
@@ -85,6 +87,8 @@ func NewKeeper(cdc codec.BinaryCodec, storeService corestore.KVStoreService, add
 		NextGrantID: collections.NewSequence(sb, types.NextGrantIDKey, "next_grant_id"),
 		NamespaceAdmins: collections.NewKeySet(sb, types.NamespaceAdminsKey, "namespace_admins",
 			collections.PairKeyCodec(collections.StringKey, sdk.AccAddressKey)),
+		GrantHorizons: collections.NewMap(sb, types.GrantHorizonsKey, "grant_horizons",
+			collections.StringKey, collections.Int64Value),
 	}
 	schema, err := sb.Build()
 	if err != nil {

@@ -289,9 +289,13 @@ func equalStrings(a, b []string) bool {
 	return true
 }
 
-// setGrant writes a grant and, if it expires, its expiry-queue entry.
+// setGrant writes a new grant, its expiry-queue entry if it expires, and
+// raises its subject's horizon.
 func (k Keeper) setGrant(ctx context.Context, g types.Grant) error {
 	if err := k.Grants.Set(ctx, g.Id, g); err != nil {
+		return err
+	}
+	if err := k.raiseHorizon(ctx, g); err != nil {
 		return err
 	}
 	if g.ExpiresAt != nil {
@@ -300,9 +304,13 @@ func (k Keeper) setGrant(ctx context.Context, g types.Grant) error {
 	return nil
 }
 
-// removeGrant deletes a grant and its expiry-queue entry.
+// removeGrant deletes a grant and its expiry-queue entry, and recomputes
+// its subject's horizon.
 func (k Keeper) removeGrant(ctx context.Context, g types.Grant) error {
 	if err := k.Grants.Remove(ctx, g.Id); err != nil {
+		return err
+	}
+	if err := k.recomputeHorizon(ctx, g.Subject); err != nil {
 		return err
 	}
 	if g.ExpiresAt != nil {

@@ -31,6 +31,10 @@ var (
 	NextGrantIDKey = collections.NewPrefix(7)
 	// NamespaceAdminsKey: key (namespace, admin address) | no value.
 	NamespaceAdminsKey = collections.NewPrefix(8)
+	// GrantHorizonsKey: key subject | value the latest expiry among its
+	// grants (unix ns; max int64 when one never expires). Derived from the
+	// grants (not in genesis), so the ante gate decides with one read.
+	GrantHorizonsKey = collections.NewPrefix(9)
 )
 
 // Limits that keep Check cheap and records small.
