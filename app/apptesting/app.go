@@ -17,6 +17,7 @@ import (
 	"github.com/cosmos/cosmos-sdk/client/flags"
 
 	"github.com/trustedge/trustedge/app"
+	"github.com/trustedge/trustedge/node/appdb"
 )
 
 // DefaultChainID is the chain id test chains use unless told otherwise.
@@ -37,11 +38,11 @@ func NewAppOptions(home string) AppOptions {
 // NewMemDB returns an in-memory database.
 func NewMemDB() dbm.DB { return dbm.NewMemDB() }
 
-// NewDiskDB opens the pebble database under dir (the backend trustedged
-// uses) and closes it when the test ends, unless the app closed it first.
+// NewDiskDB opens the pebble database under dir as trustedged does
+// (node/appdb) and closes it when the test ends, unless the app closed it first.
 func NewDiskDB(tb testing.TB, dir string) dbm.DB {
 	tb.Helper()
-	db, err := dbm.NewDB("application", dbm.PebbleDBBackend, filepath.Join(dir, "data"))
+	db, err := appdb.Open(appdb.Name, filepath.Join(dir, "data"))
 	require.NoError(tb, err)
 	tb.Cleanup(func() {
 		// BaseApp.Close closes the DB too, and pebble panics on a second close.

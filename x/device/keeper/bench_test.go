@@ -21,7 +21,6 @@ import (
 	"time"
 
 	cmtproto "github.com/cometbft/cometbft/proto/tendermint/types"
-	dbm "github.com/cosmos/cosmos-db"
 
 	"cosmossdk.io/log/v2"
 
@@ -32,6 +31,7 @@ import (
 	sdk "github.com/cosmos/cosmos-sdk/types"
 	"github.com/cosmos/cosmos-sdk/types/query"
 
+	"github.com/trustedge/trustedge/node/appdb"
 	"github.com/trustedge/trustedge/x/device/keeper"
 	devtestutil "github.com/trustedge/trustedge/x/device/testutil"
 	"github.com/trustedge/trustedge/x/device/types"
@@ -115,7 +115,7 @@ func benchMsgs(from, to int, owners, nodes []string) []*types.MsgRegisterDevice 
 func benchRegister(b *testing.B, n int) {
 	b.StopTimer()
 	dir := b.TempDir()
-	db, err := dbm.NewPebbleDB("application", dir, nil)
+	db, err := appdb.Open(appdb.Name, dir) // as trustedged opens it
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -198,7 +198,7 @@ func benchRegister(b *testing.B, n int) {
 	// flushed, then (after the lookups) fully compacted and closed, so
 	// obsolete files are gone. IAVL inner nodes, fast-node copies, versions
 	// and pebble's own files are all in here.
-	pdb := db.(*dbm.PebbleDB).DB()
+	pdb := db.(*appdb.DB).Pebble()
 	if err := pdb.Flush(); err != nil {
 		b.Fatal(err)
 	}

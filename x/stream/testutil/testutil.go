@@ -30,6 +30,7 @@ import (
 	sdk "github.com/cosmos/cosmos-sdk/types"
 	"github.com/cosmos/cosmos-sdk/x/tx/signing"
 
+	"github.com/trustedge/trustedge/node/appdb"
 	accesskeeper "github.com/trustedge/trustedge/x/access/keeper"
 	accesstypes "github.com/trustedge/trustedge/x/access/types"
 	devicekeeper "github.com/trustedge/trustedge/x/device/keeper"
@@ -123,7 +124,7 @@ func NewFixture(tb testing.TB) *Fixture { return NewFixtureWithDB(tb, dbm.NewMem
 // storage stack a node runs).
 func NewDiskFixture(tb testing.TB) *Fixture {
 	tb.Helper()
-	db, err := dbm.NewPebbleDB("application", tb.TempDir(), nil)
+	db, err := appdb.Open(appdb.Name, tb.TempDir())
 	require.NoError(tb, err)
 	tb.Cleanup(func() { _ = db.Close() })
 	return NewFixtureWithDB(tb, db)
