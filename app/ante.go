@@ -15,23 +15,27 @@ func NewAnteHandler(opts ante.HandlerOptions, gate PermissionedSenderDecorator, 
 	if opts.AccountKeeper == nil || opts.BankKeeper == nil || opts.SignModeHandler == nil || sigCache == nil {
 		return nil, errorsmod.Wrap(sdkerrors.ErrLogic, "ante: account keeper, bank keeper, sign mode handler and signature cache are required")
 	}
+	// The decorators read accounts and params through a per-run memo (see
+	// ante_accounts.go); the signature cache keys on the store's own reads.
+	ak := memoAccountKeeper{AccountKeeper: opts.AccountKeeper}
 	return sdk.ChainAnteDecorators(
-		ante.NewSetUpContextDecorator(), // first: sets the gas meter
+		AccountMemoDecorator{},
+		ante.NewSetUpContextDecorator(), // sets the gas meter
 		ante.NewExtensionOptionsDecorator(opts.ExtensionOptionChecker),
 		ante.NewValidateBasicDecorator(),
 		ante.NewTxTimeoutHeightDecorator(),
-		ante.NewValidateMemoDecorator(opts.AccountKeeper),
-		ante.NewConsumeGasForTxSizeDecorator(opts.AccountKeeper),
+		ante.NewValidateMemoDecorator(ak),
+		ante.NewConsumeGasForTxSizeDecorator(ak),
 		gate,
-		ante.NewDeductFeeDecorator(opts.AccountKeeper, opts.BankKeeper, opts.FeegrantKeeper, opts.TxFeeChecker),
-		ante.NewSetPubKeyDecorator(opts.AccountKeeper), // before every signature check
-		ante.NewValidateSigCountDecorator(opts.AccountKeeper),
-		ante.NewSigGasConsumeDecorator(opts.AccountKeeper, opts.SigGasConsumer),
+		ante.NewDeductFeeDecorator(ak, opts.BankKeeper, opts.FeegrantKeeper, opts.TxFeeChecker),
+		ante.NewSetPubKeyDecorator(ak), // before every signature check
+		ante.NewValidateSigCountDecorator(ak),
+		ante.NewSigGasConsumeDecorator(ak, opts.SigGasConsumer),
 		// The SDK's signature check, skipped in a block for a tx this node
 		// already verified in CheckTx (see CachedSigVerificationDecorator).
 		NewCachedSigVerificationDecorator(
-			ante.NewSigVerificationDecorator(opts.AccountKeeper, opts.SignModeHandler, opts.SigVerifyOptions...),
+			ante.NewSigVerificationDecorator(ak, opts.SignModeHandler, opts.SigVerifyOptions...),
 			opts.AccountKeeper, sigCache),
-		ante.NewIncrementSequenceDecorator(opts.AccountKeeper),
+		ante.NewIncrementSequenceDecorator(ak),
 	), nil
 }
