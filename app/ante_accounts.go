@@ -35,10 +35,16 @@ type anteAccounts struct {
 // AccountMemoDecorator starts a fresh memo for this ante run.
 type AccountMemoDecorator struct{}
 
-// AnteHandle implements sdk.AnteDecorator.
+// AnteHandle implements sdk.AnteDecorator. The memo is dropped from the
+// context the chain returns: baseapp runs the messages (and would run a
+// post handler) on that context, after which the memo would be stale.
 func (AccountMemoDecorator) AnteHandle(ctx sdk.Context, tx sdk.Tx, simulate bool, next sdk.AnteHandler) (sdk.Context, error) {
 	memo := &anteAccounts{accounts: make(map[string]sdk.AccountI, 2)}
-	return next(ctx.WithValue(anteAccountsKey{}, memo), tx, simulate)
+	newCtx, err := next(ctx.WithValue(anteAccountsKey{}, memo), tx, simulate)
+	if newCtx.Context() == nil { // a zero Context (some error paths) has no values
+		return newCtx, err
+	}
+	return newCtx.WithValue(anteAccountsKey{}, (*anteAccounts)(nil)), err
 }
 
 // memoAccountKeeper is the account keeper the ante decorators use.

@@ -8,6 +8,7 @@ import (
 
 	storetypes "github.com/cosmos/cosmos-sdk/store/v2/types"
 	sdk "github.com/cosmos/cosmos-sdk/types"
+	signingtypes "github.com/cosmos/cosmos-sdk/types/tx/signing"
 	"github.com/cosmos/cosmos-sdk/x/auth/ante"
 	authsigning "github.com/cosmos/cosmos-sdk/x/auth/signing"
 )
@@ -52,7 +53,7 @@ func (d CachedSigVerificationDecorator) AnteHandle(ctx sdk.Context, tx sdk.Tx, s
 		return d.verify.AnteHandle(ctx, tx, simulate, next)
 	}
 	key, ok := sigCacheKey(ctx, d.ak, tx)
-	if !ok {
+	if !ok || !pureSignModes(tx) {
 		return d.verify.AnteHandle(ctx, tx, simulate, next)
 	}
 	if ctx.IsCheckTx() {
@@ -63,7 +64,7 @@ func (d CachedSigVerificationDecorator) AnteHandle(ctx sdk.Context, tx sdk.Tx, s
 		}
 		return d.verify.AnteHandle(ctx, tx, simulate, remember)
 	}
-	if !d.cache.hit(key) {
+	if !d.cache.hit(key, ctx.ExecMode() == sdk.ExecModeFinalize) {
 		return d.verify.AnteHandle(ctx, tx, simulate, next)
 	}
 	restore := func(c sdk.Context, tx sdk.Tx, sim bool) (sdk.Context, error) {
@@ -78,7 +79,9 @@ func (d CachedSigVerificationDecorator) AnteHandle(ctx sdk.Context, tx sdk.Tx, s
 func sigCacheKey(ctx sdk.Context, ak ante.AccountKeeper, tx sdk.Tx) (key [32]byte, ok bool) {
 	txBytes := ctx.TxBytes()
 	sigTx, isSigTx := tx.(authsigning.SigVerifiableTx)
-	if len(txBytes) == 0 || !isSigTx {
+	// At height 0 (gentxs) the SDK signs with account number 0, not the
+	// one hashed below; nothing there went through CheckTx anyway.
+	if len(txBytes) == 0 || !isSigTx || ctx.BlockHeight() == 0 {
 		return key, false
 	}
 	signers, err := sigTx.GetSigners()
@@ -107,6 +110,49 @@ func sigCacheKey(ctx sdk.Context, ak ante.AccountKeeper, tx sdk.Tx) (key [32]byt
 	}
 	copy(key[:], h.Sum(nil))
 	return key, true
+}
+
+// pureSignModes reports whether every signature of tx (recursively, for
+// multisig) uses a sign mode whose verification reads no state and uses no
+// gas: DIRECT, DIRECT_AUX, LEGACY_AMINO_JSON. Any other mode is always
+// verified: EIP-191, or a mode a later SDK adds whose verification might
+// read state (SIGN_MODE_TEXTUAL, which earlier SDKs had, rendered
+// denominations from bank metadata through the tx context).
+func pureSignModes(tx sdk.Tx) bool {
+	sigTx, ok := tx.(authsigning.Tx)
+	if !ok {
+		return false
+	}
+	sigs, err := sigTx.GetSignaturesV2()
+	if err != nil || len(sigs) == 0 {
+		return false
+	}
+	for _, sig := range sigs {
+		if !pureSignData(sig.Data) {
+			return false
+		}
+	}
+	return true
+}
+
+func pureSignData(d signingtypes.SignatureData) bool {
+	switch d := d.(type) {
+	case *signingtypes.SingleSignatureData:
+		switch d.SignMode {
+		case signingtypes.SignMode_SIGN_MODE_DIRECT, signingtypes.SignMode_SIGN_MODE_DIRECT_AUX,
+			signingtypes.SignMode_SIGN_MODE_LEGACY_AMINO_JSON:
+			return true
+		}
+		return false
+	case *signingtypes.MultiSignatureData:
+		for _, s := range d.Signatures {
+			if !pureSignData(s) {
+				return false
+			}
+		}
+		return len(d.Signatures) > 0
+	}
+	return false
 }
 
 // VerifiedSigCache is a bounded set of keys in two generations: when the
@@ -144,17 +190,20 @@ func (s *VerifiedSigCache) add(key [32]byte) {
 	s.cur[key] = struct{}{}
 }
 
-// hit reports whether key is held, and counts the answer.
-func (s *VerifiedSigCache) hit(key [32]byte) bool {
+// hit reports whether key is held, and counts the answer when count (in
+// blocks; proposal handlers may ask too when a mempool is configured).
+func (s *VerifiedSigCache) hit(key [32]byte, count bool) bool {
 	s.mu.Lock()
 	_, ok := s.cur[key]
 	if !ok {
 		_, ok = s.prev[key]
 	}
 	s.mu.Unlock()
-	if ok {
+	switch {
+	case !count:
+	case ok:
 		s.hits.Add(1)
-	} else {
+	default:
 		s.misses.Add(1)
 	}
 	return ok

@@ -14,7 +14,6 @@
 package appdb
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"os"
@@ -83,8 +82,9 @@ func Open(name, dir string) (dbm.DB, error) {
 	return &DB{db: p}, nil
 }
 
-// DB is a dbm.DB on pebble. Writes through Set/Delete are not synced (as
-// cosmos-db's): the SDK syncs at commit through WriteSync of its batch.
+// DB is a dbm.DB on pebble. Writes through Set/Delete/Write are not synced
+// (as cosmos-db's, including its ForceSync build switch, see noSync): the
+// SDK syncs at commit through WriteSync of its batch.
 type DB struct{ db *pebble.DB }
 
 var _ dbm.DB = (*DB)(nil)
@@ -105,8 +105,13 @@ func (d *DB) Get(key []byte) ([]byte, error) {
 		return nil, err
 	}
 	defer closer.Close()
-	return bytes.Clone(v), nil
+	return cp(v), nil
 }
+
+// cp copies b into a non-nil slice: the dbm contract reads nil as "no such
+// key", and IAVL stores empty values (an empty tree's root) that must come
+// back as []byte{}. pebble may hand out nil for an empty value.
+func cp(b []byte) []byte { return append([]byte{}, b...) }
 
 // Has implements dbm.DB.
 func (d *DB) Has(key []byte) (bool, error) {
@@ -133,8 +138,18 @@ func (d *DB) set(key, value []byte, o *pebble.WriteOptions) error {
 	return d.db.Set(key, value, o)
 }
 
+// noSync is the write option of the unsynced writes: unsynced unless the
+// binary was built with cosmos-db's ForceSync=1 (-X …/cosmos-db.ForceSync=1,
+// the SDK's workaround for halts at upgrade heights), which it honours too.
+func noSync() *pebble.WriteOptions {
+	if dbm.ForceSync == "1" {
+		return pebble.Sync
+	}
+	return pebble.NoSync
+}
+
 // Set implements dbm.DB.
-func (d *DB) Set(key, value []byte) error { return d.set(key, value, pebble.NoSync) }
+func (d *DB) Set(key, value []byte) error { return d.set(key, value, noSync()) }
 
 // SetSync implements dbm.DB.
 func (d *DB) SetSync(key, value []byte) error { return d.set(key, value, pebble.Sync) }
@@ -147,7 +162,7 @@ func (d *DB) del(key []byte, o *pebble.WriteOptions) error {
 }
 
 // Delete implements dbm.DB.
-func (d *DB) Delete(key []byte) error { return d.del(key, pebble.NoSync) }
+func (d *DB) Delete(key []byte) error { return d.del(key, noSync()) }
 
 // DeleteSync implements dbm.DB.
 func (d *DB) DeleteSync(key []byte) error { return d.del(key, pebble.Sync) }
@@ -241,7 +256,7 @@ func (b *batch) commit(o *pebble.WriteOptions) error {
 	return b.Close()
 }
 
-func (b *batch) Write() error     { return b.commit(pebble.NoSync) }
+func (b *batch) Write() error     { return b.commit(noSync()) }
 func (b *batch) WriteSync() error { return b.commit(pebble.Sync) }
 
 func (b *batch) Close() error {
@@ -260,26 +275,43 @@ func (b *batch) GetByteSize() (int, error) {
 	return b.b.Len(), nil
 }
 
-// iterator is a dbm.Iterator; pebble already enforces the bounds.
+// iterator is a dbm.Iterator; pebble already enforces the bounds. pebble
+// recycles a closed iterator, so after Close this one is invalid for good
+// and does not touch it again (cosmos-db's would).
 type iterator struct {
 	src        *pebble.Iterator
 	start, end []byte
 	reverse    bool
+	closed     bool
+	closeErr   error
 }
 
 func (it *iterator) Domain() ([]byte, []byte) { return it.start, it.end }
-func (it *iterator) Valid() bool              { return it.src.Valid() }
-func (it *iterator) Error() error             { return it.src.Error() }
-func (it *iterator) Close() error             { return it.src.Close() }
+func (it *iterator) Valid() bool              { return !it.closed && it.src.Valid() }
+
+func (it *iterator) Error() error {
+	if it.closed {
+		return it.closeErr
+	}
+	return it.src.Error()
+}
+
+func (it *iterator) Close() error {
+	if !it.closed {
+		it.closed = true
+		it.closeErr = it.src.Close()
+	}
+	return it.closeErr
+}
 
 func (it *iterator) Key() []byte {
 	it.mustBeValid()
-	return bytes.Clone(it.src.Key())
+	return cp(it.src.Key())
 }
 
 func (it *iterator) Value() []byte {
 	it.mustBeValid()
-	return bytes.Clone(it.src.Value())
+	return cp(it.src.Value())
 }
 
 func (it *iterator) Next() {
@@ -292,7 +324,7 @@ func (it *iterator) Next() {
 }
 
 func (it *iterator) mustBeValid() {
-	if !it.src.Valid() {
+	if !it.Valid() {
 		panic("appdb: iterator is invalid")
 	}
 }

@@ -157,3 +157,61 @@ func TestCacheEnv(t *testing.T) {
 		require.ErrorContains(t, err, CacheEnv)
 	}
 }
+
+// TestEmptyValues: an empty value is a present key with a non-nil empty
+// value through Get, Has and both iteration directions, from the memtable
+// and after a flush to tables (IAVL stores an empty tree's root this way;
+// nil would read as "missing").
+func TestEmptyValues(t *testing.T) {
+	db, _ := openTemp(t)
+	defer db.Close()
+	require.NoError(t, db.Set([]byte("empty"), []byte{}))
+	require.NoError(t, db.Set([]byte("full"), []byte("x")))
+	check := func(when string) {
+		v, err := db.Get([]byte("empty"))
+		require.NoError(t, err)
+		require.NotNil(t, v, when)
+		require.Empty(t, v, when)
+		has, err := db.Has([]byte("empty"))
+		require.NoError(t, err)
+		require.True(t, has, when)
+		for _, reverse := range []bool{false, true} {
+			var it dbm.Iterator
+			if reverse {
+				it, err = db.ReverseIterator(nil, nil)
+			} else {
+				it, err = db.Iterator(nil, nil)
+			}
+			require.NoError(t, err)
+			found := false
+			for ; it.Valid(); it.Next() {
+				if string(it.Key()) == "empty" {
+					found = true
+					require.NotNil(t, it.Value(), "%s reverse=%v", when, reverse)
+					require.Empty(t, it.Value())
+				}
+			}
+			require.NoError(t, it.Close())
+			require.True(t, found, when)
+		}
+	}
+	check("memtable")
+	require.NoError(t, db.Pebble().Flush())
+	check("flushed")
+}
+
+// TestIteratorCloseTwice: a closed iterator stays invalid and closing it
+// again is harmless (pebble recycles closed iterators).
+func TestIteratorCloseTwice(t *testing.T) {
+	db, _ := openTemp(t)
+	defer db.Close()
+	require.NoError(t, db.Set([]byte("a"), []byte("1")))
+	it, err := db.Iterator(nil, nil)
+	require.NoError(t, err)
+	require.True(t, it.Valid())
+	require.NoError(t, it.Close())
+	require.False(t, it.Valid())
+	require.NoError(t, it.Close())
+	require.NoError(t, it.Error())
+	require.Panics(t, func() { it.Next() })
+}

@@ -24,7 +24,9 @@ import (
 )
 
 // ConsensusVersion is the x/access state version; bump it with a migration.
-const ConsensusVersion = 1
+// 2: grant horizons (GrantHorizonsKey), rebuilt from the grants by the
+// 1 -> 2 migration.
+const ConsensusVersion = 2
 
 var (
 	_ module.AppModuleBasic      = AppModule{}
@@ -72,6 +74,12 @@ func (AppModule) RegisterGRPCGatewayRoutes(clientCtx client.Context, mux *gwrunt
 func (am AppModule) RegisterServices(registrar grpc.ServiceRegistrar) error {
 	types.RegisterMsgServer(registrar, keeper.NewMsgServerImpl(am.keeper))
 	types.RegisterQueryServer(registrar, keeper.NewQueryServerImpl(am.keeper))
+	if cfg, ok := registrar.(module.Configurator); ok {
+		migrate := func(ctx sdk.Context) error { return am.keeper.RebuildGrantHorizons(ctx) }
+		if err := cfg.RegisterMigration(types.ModuleName, 1, migrate); err != nil {
+			return err
+		}
+	}
 	return nil
 }
 

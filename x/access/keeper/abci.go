@@ -27,6 +27,10 @@ func (k Keeper) EndBlocker(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	// Each subject's horizon is recomputed once, after its grants are gone,
+	// in the order the subjects first appear (deterministic: the queue's).
+	var subjects []string
+	seen := map[string]bool{}
 	for _, key := range due {
 		g, err := k.Grants.Get(ctx, key.K2())
 		if isNotFound(err) {
@@ -38,12 +42,21 @@ func (k Keeper) EndBlocker(ctx context.Context) error {
 		} else if err != nil {
 			return err
 		}
-		if err := k.removeGrant(ctx, g); err != nil {
+		if err := k.removeGrantEntries(ctx, g); err != nil {
 			return err
+		}
+		if !seen[g.Subject] {
+			seen[g.Subject] = true
+			subjects = append(subjects, g.Subject)
 		}
 		if err := sdkCtx.EventManager().EmitTypedEvent(&types.EventGrantExpired{
 			GrantId: g.Id, Subject: g.Subject, Resource: g.Resource,
 		}); err != nil {
+			return err
+		}
+	}
+	for _, subject := range subjects {
+		if err := k.recomputeHorizon(ctx, subject); err != nil {
 			return err
 		}
 	}

@@ -251,3 +251,41 @@ func TestHasLiveGrantMatchesGrants(t *testing.T) {
 		}
 	}
 }
+
+// TestRebuildGrantHorizons: state from before horizons existed (grants, no
+// horizons) gets exactly the horizons the grants imply from the 1 -> 2
+// migration, and the ante gate's answers with them.
+func TestRebuildGrantHorizons(t *testing.T) {
+	f := newFixture(t)
+	later := t0.Add(time.Hour)
+	f.mustGrant(f.acct("a"), "stream/x", &later, "read")
+	f.mustGrant(f.acct("a"), "stream/y", nil, "read")
+	f.mustGrant(f.acct("b"), "stream/z", &later, "read")
+	f.mustCreateRole(f.authority, "crew", "read")
+	f.mustAddMember("crew", f.acct("c"))
+	f.mustGrant("role:crew", "stream/*", &later)
+	want := f.horizons()
+	require.Len(t, want, 3)
+
+	require.NoError(t, f.k.GrantHorizons.Clear(f.ctx, nil))
+	ok, err := f.k.HasLiveGrant(f.ctx, addrBytes("a"))
+	require.NoError(t, err)
+	require.False(t, ok, "without horizons the gate refuses: why the migration is needed")
+
+	require.NoError(t, f.k.RebuildGrantHorizons(f.ctx))
+	require.Equal(t, want, f.horizons())
+	for _, seed := range []string{"a", "b", "c"} {
+		ok, err := f.k.HasLiveGrant(f.ctx, addrBytes(seed))
+		require.NoError(t, err)
+		require.True(t, ok, seed)
+	}
+}
+
+func (f *fixture) horizons() map[string]int64 {
+	out := map[string]int64{}
+	require.NoError(f.tb, f.k.GrantHorizons.Walk(f.ctx, nil, func(s string, h int64) (bool, error) {
+		out[s] = h
+		return false, nil
+	}))
+	return out
+}

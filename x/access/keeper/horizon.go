@@ -79,3 +79,14 @@ func (k Keeper) liveAt(ctx context.Context, subject string, now time.Time) (bool
 	}
 	return now.UnixNano() < h, nil
 }
+
+// RebuildGrantHorizons recomputes every subject's horizon from the grants:
+// the 1 -> 2 store migration (state written before horizons existed).
+func (k Keeper) RebuildGrantHorizons(ctx context.Context) error {
+	if err := k.GrantHorizons.Clear(ctx, nil); err != nil {
+		return err
+	}
+	return k.Grants.Walk(ctx, nil, func(_ uint64, g types.Grant) (bool, error) {
+		return false, k.raiseHorizon(ctx, g)
+	})
+}

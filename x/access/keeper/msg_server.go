@@ -307,10 +307,17 @@ func (k Keeper) setGrant(ctx context.Context, g types.Grant) error {
 // removeGrant deletes a grant and its expiry-queue entry, and recomputes
 // its subject's horizon.
 func (k Keeper) removeGrant(ctx context.Context, g types.Grant) error {
-	if err := k.Grants.Remove(ctx, g.Id); err != nil {
+	if err := k.removeGrantEntries(ctx, g); err != nil {
 		return err
 	}
-	if err := k.recomputeHorizon(ctx, g.Subject); err != nil {
+	return k.recomputeHorizon(ctx, g.Subject)
+}
+
+// removeGrantEntries deletes a grant and its expiry-queue entry, leaving
+// the subject's horizon to the caller (EndBlocker recomputes each subject
+// once after pruning many grants).
+func (k Keeper) removeGrantEntries(ctx context.Context, g types.Grant) error {
+	if err := k.Grants.Remove(ctx, g.Id); err != nil {
 		return err
 	}
 	if g.ExpiresAt != nil {
