@@ -52,8 +52,11 @@ func (d CachedSigVerificationDecorator) AnteHandle(ctx sdk.Context, tx sdk.Tx, s
 		// Nothing is verified in these modes; nothing to remember or skip.
 		return d.verify.AnteHandle(ctx, tx, simulate, next)
 	}
+	if !pureSignModes(tx) {
+		return d.verify.AnteHandle(ctx, tx, simulate, next)
+	}
 	key, ok := sigCacheKey(ctx, d.ak, tx)
-	if !ok || !pureSignModes(tx) {
+	if !ok {
 		return d.verify.AnteHandle(ctx, tx, simulate, next)
 	}
 	if ctx.IsCheckTx() {
