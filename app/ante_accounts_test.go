@@ -5,10 +5,8 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	sdk "github.com/cosmos/cosmos-sdk/types"
 	banktypes "github.com/cosmos/cosmos-sdk/x/bank/types"
 
-	"github.com/trustedge/trustedge/app"
 	"github.com/trustedge/trustedge/app/apptesting"
 	accesstypes "github.com/trustedge/trustedge/x/access/types"
 )
@@ -21,12 +19,11 @@ func TestAnteAccountMemo(t *testing.T) {
 	c := apptesting.Setup(t, apptesting.DefaultConfig())
 	c.NextBlock()
 	g := c.Genesis
-	coins := func(n int64) sdk.Coins { return sdk.NewCoins(sdk.NewInt64Coin(app.FeeDenom, n)) }
 
 	// A new account, funded and granted: its first tx sets its public key
 	// (SetPubKey) and is then verified against it.
 	fresh := apptesting.NewAccount("memo-fresh")
-	c.DeliverTx(g.Authority, banktypes.NewMsgSend(g.Authority.Address, fresh.Address, coins(1_000_000)))
+	c.DeliverTx(g.Authority, banktypes.NewMsgSend(g.Authority.Address, fresh.Address, apptesting.Coins(1_000_000)))
 	c.DeliverTx(g.Authority, &accesstypes.MsgGrant{
 		Granter: g.Authority.String(), Subject: fresh.String(), Resource: "device/*",
 		Actions: []string{accesstypes.ActionRegister},
@@ -39,12 +36,12 @@ func TestAnteAccountMemo(t *testing.T) {
 	// sequence the previous tx stored.
 	txs := make([][]byte, 3)
 	for i := range txs {
-		txs[i] = c.SignTx(fresh, banktypes.NewMsgSend(fresh.Address, g.Authority.Address, coins(1)))
+		txs[i] = c.SignTx(fresh, banktypes.NewMsgSend(fresh.Address, g.Authority.Address, apptesting.Coins(1)))
 		fresh.Seq++
 	}
 	spent := *fresh
 	spent.Seq--
-	stale := c.SignTx(&spent, banktypes.NewMsgSend(fresh.Address, g.Authority.Address, coins(1)))
+	stale := c.SignTx(&spent, banktypes.NewMsgSend(fresh.Address, g.Authority.Address, apptesting.Coins(1)))
 	res := c.NextBlock(append(txs, stale)...)
 	for i := range txs {
 		require.Zero(t, res.TxResults[i].Code, "tx %d: %s", i, res.TxResults[i].Log)
@@ -58,7 +55,7 @@ func TestAnteAccountMemo(t *testing.T) {
 	require.True(t, acc.GetPubKey().Equals(fresh.PrivKey.PubKey()))
 
 	// Simulation runs the same decorators in the same order: same gas.
-	tx := c.SignTx(fresh, banktypes.NewMsgSend(fresh.Address, g.Authority.Address, coins(1)))
+	tx := c.SignTx(fresh, banktypes.NewMsgSend(fresh.Address, g.Authority.Address, apptesting.Coins(1)))
 	sim, _, err := c.App.Simulate(tx)
 	require.NoError(t, err)
 	res = c.NextBlock(tx)

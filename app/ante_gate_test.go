@@ -5,7 +5,6 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	sdk "github.com/cosmos/cosmos-sdk/types"
 	banktypes "github.com/cosmos/cosmos-sdk/x/bank/types"
 
 	"github.com/trustedge/trustedge/app"
@@ -20,13 +19,12 @@ func TestPermissionedSenderGate(t *testing.T) {
 	c := apptesting.Setup(t, apptesting.DefaultConfig())
 	c.NextBlock()
 	g := c.Genesis
-	coins := func(n int64) sdk.Coins { return sdk.NewCoins(sdk.NewInt64Coin(app.FeeDenom, n)) }
 
 	stranger := apptesting.NewAccount("stranger")
-	c.DeliverTx(g.Authority, banktypes.NewMsgSend(g.Authority.Address, stranger.Address, coins(1_000_000)))
+	c.DeliverTx(g.Authority, banktypes.NewMsgSend(g.Authority.Address, stranger.Address, apptesting.Coins(1_000_000)))
 	c.SyncAccount(stranger)
 	strangerSend := func() []byte {
-		return c.SignTx(stranger, banktypes.NewMsgSend(stranger.Address, g.Authority.Address, coins(1)))
+		return c.SignTx(stranger, banktypes.NewMsgSend(stranger.Address, g.Authority.Address, apptesting.Coins(1)))
 	}
 	refused := func(when string) {
 		t.Helper()
@@ -46,7 +44,7 @@ func TestPermissionedSenderGate(t *testing.T) {
 	for name, signer := range map[string]*apptesting.Account{
 		"authority": g.Authority, "operator": g.Nodes[0].Operator, "grant holder": g.Accounts[0],
 	} {
-		tx := c.SignTx(signer, banktypes.NewMsgSend(signer.Address, stranger.Address, coins(1)))
+		tx := c.SignTx(signer, banktypes.NewMsgSend(signer.Address, stranger.Address, apptesting.Coins(1)))
 		require.Zero(t, c.CheckTx(tx).Code, name)
 	}
 
@@ -56,7 +54,7 @@ func TestPermissionedSenderGate(t *testing.T) {
 		Granter: g.Authority.String(), Subject: stranger.String(), Resource: "device/*",
 		Actions: []string{accesstypes.ActionRegister}, ExpiresAt: &expires,
 	})
-	res := c.DeliverTx(stranger, banktypes.NewMsgSend(stranger.Address, g.Authority.Address, coins(1)))
+	res := c.DeliverTx(stranger, banktypes.NewMsgSend(stranger.Address, g.Authority.Address, apptesting.Coins(1)))
 	require.Zero(t, res.TxResults[0].Code)
 	for !c.Time.After(expires) {
 		c.NextBlock()

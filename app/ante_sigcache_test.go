@@ -5,7 +5,6 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	sdk "github.com/cosmos/cosmos-sdk/types"
 	sdkerrors "github.com/cosmos/cosmos-sdk/types/errors"
 	txtypes "github.com/cosmos/cosmos-sdk/types/tx"
 	banktypes "github.com/cosmos/cosmos-sdk/x/bank/types"
@@ -27,8 +26,7 @@ func TestVerifiedSigCache(t *testing.T) {
 	g := checked.Genesis
 	a := g.Accounts[0]
 	send := func(c *apptesting.Chain) []byte {
-		return c.SignTx(a, banktypes.NewMsgSend(a.Address, g.Authority.Address,
-			sdk.NewCoins(sdk.NewInt64Coin(app.FeeDenom, 1))))
+		return c.SignTx(a, banktypes.NewMsgSend(a.Address, g.Authority.Address, apptesting.Coins(1)))
 	}
 
 	tx := send(checked)

@@ -25,15 +25,14 @@ import (
 func runHistory(t *testing.T, a *apptesting.Chain) (newNode *apptesting.Node) {
 	t.Helper()
 	g := a.Genesis
-	coins := func(n int64) sdk.Coins { return sdk.NewCoins(sdk.NewInt64Coin(app.FeeDenom, n)) }
 	fresh := apptesting.NewAccount("fresh-recipient")
 
 	// Block 1: two sends; the second creates an account on chain.
 	a.DeliverTxs(
 		[]*apptesting.Account{g.Accounts[0], g.Accounts[1]},
 		[][]sdk.Msg{
-			{banktypes.NewMsgSend(g.Accounts[0].Address, g.Accounts[1].Address, coins(1_000))},
-			{banktypes.NewMsgSend(g.Accounts[1].Address, fresh.Address, coins(2_500))},
+			{banktypes.NewMsgSend(g.Accounts[0].Address, g.Accounts[1].Address, apptesting.Coins(1_000))},
+			{banktypes.NewMsgSend(g.Accounts[1].Address, fresh.Address, apptesting.Coins(2_500))},
 		})
 	require.Equal(t, int64(2_500), a.Balance(fresh.Address, app.FeeDenom))
 

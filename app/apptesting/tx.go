@@ -108,3 +108,6 @@ func EncodeTx(txCfg client.TxConfig, p TxParams, msgs []sdk.Msg, signers ...Sign
 	}
 	return txCfg.TxEncoder()(tx)
 }
+
+// Coins is n of the fee denom.
+func Coins(n int64) sdk.Coins { return sdk.NewCoins(sdk.NewInt64Coin(app.FeeDenom, n)) }
