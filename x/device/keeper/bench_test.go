@@ -44,6 +44,8 @@ import (
 //	go test -tags pebbledb -run '^$' -bench 'BenchmarkRegister100k$' ./x/device/keeper/   # quick
 //	go test -tags pebbledb -run '^$' -bench 'BenchmarkRegister1M$' -timeout 60m ./x/device/keeper/
 //	DEVICE_BENCH_N=250000 go test … -bench 'BenchmarkRegister1M$'                    # other sizes
+//	DEVICE_BENCH_IAVL_CACHE=8000000 go test …    # IAVL node cache (app.toml iavl-cache-size)
+//	DEVICE_BENCH_NO_FASTNODE=1 go test …         # no fast-node index (app.toml iavl-disable-fastnode)
 //
 // Each benchmark runs its workload once whatever b.N is; ns/op is per
 // registration. The timed part is what a node does per block for these txs
@@ -73,6 +75,19 @@ func envInt(b *testing.B, name string, def int) int {
 		b.Fatalf("%s=%q: want a positive integer", name, s)
 	}
 	return v
+}
+
+// envFlag reads a 0/1 switch from the environment (unset = 0).
+func envFlag(b *testing.B, name string) bool {
+	switch s := os.Getenv(name); s {
+	case "", "0":
+		return false
+	case "1":
+		return true
+	default:
+		b.Fatalf("%s=%q: want 0 or 1", name, s)
+		return false
+	}
 }
 
 // benchID is a 16-character id in pseudo-random order, so inserts land all
@@ -120,10 +135,12 @@ func benchRegister(b *testing.B, n int) {
 		b.Fatal(err)
 	}
 	// The node's defaults: pruning "default", 781250 IAVL cache nodes
-	// (iavl-cache-size; DEVICE_BENCH_IAVL_CACHE overrides), fast nodes on.
+	// (iavl-cache-size; DEVICE_BENCH_IAVL_CACHE overrides), fast nodes on
+	// (iavl-disable-fastnode; DEVICE_BENCH_NO_FASTNODE=1 turns them off).
 	cms := store.NewCommitMultiStore(db, log.NewNopLogger())
 	cms.SetPruning(pruningtypes.NewPruningOptions(pruningtypes.PruningDefault))
 	cms.SetIAVLCacheSize(envInt(b, "DEVICE_BENCH_IAVL_CACHE", 781250))
+	cms.SetIAVLDisableFastNode(envFlag(b, "DEVICE_BENCH_NO_FASTNODE"))
 	key := storetypes.NewKVStoreKey(types.StoreKey)
 	cms.MountStoreWithDB(key, storetypes.StoreTypeIAVL, nil)
 	if err := cms.LoadLatestVersion(); err != nil {
