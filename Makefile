@@ -19,15 +19,15 @@ LDFLAGS := -X github.com/cosmos/cosmos-sdk/version.Name=trustedge \
 build:
 	$(GO) build -tags '$(BUILD_TAGS)' -ldflags '$(LDFLAGS)' -o $(BIN) ./node/cmd/trustedged
 
-# Everything CI runs: vet, unit/keeper/app tests, a few seconds of each fuzz
-# target, then e2e tests on the real binary.
+# Everything CI runs: vet, unit/keeper/app tests, 1,000 executions of each
+# fuzz target, then e2e tests on the real binary.
 test: lint test-unit test-fuzz test-e2e
 
 test-unit:
 	$(GO) test -tags '$(BUILD_TAGS)' -count=1 ./app/... ./x/... ./node/...
 
 test-fuzz:
-	FUZZTIME=$(or $(FUZZTIME),3s) scripts/fuzz.sh
+	FUZZTIME=$(or $(FUZZTIME),1000x) scripts/fuzz.sh
 
 # Longer fuzzing (not in CI): make fuzz FUZZTIME=5m
 fuzz:
