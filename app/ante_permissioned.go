@@ -16,6 +16,7 @@ import (
 type SenderGateEdge interface {
 	IsAuthorityAddr(ctx context.Context, addr sdk.AccAddress) (bool, error)
 	IsOperator(ctx context.Context, addr sdk.AccAddress) (bool, error)
+	IsCommitter(ctx context.Context, addr sdk.AccAddress) (bool, error)
 }
 
 // SenderGateAccess is what the gate needs from x/access.
@@ -24,7 +25,8 @@ type SenderGateAccess interface {
 }
 
 // PermissionedSenderDecorator admits a tx only if every signer is the
-// consortium authority, an edge operator, or holds a live grant. It runs
+// consortium authority, an edge operator, a node's committer (the account
+// its data plane signs epoch commitments with), or holds a live grant. It runs
 // before fees are deducted, so a refused sender pays nothing and its tx never
 // reaches the mempool. It runs in DeliverTx too: a proposer cannot slip such
 // a tx into a block.
@@ -65,6 +67,9 @@ func (d PermissionedSenderDecorator) admit(ctx sdk.Context, signer sdk.AccAddres
 		return err
 	}
 	if ok, err := d.edge.IsOperator(ctx, signer); err != nil || ok {
+		return err
+	}
+	if ok, err := d.edge.IsCommitter(ctx, signer); err != nil || ok {
 		return err
 	}
 	if ok, err := d.edge.IsAuthorityAddr(ctx, signer); err != nil || ok {

@@ -78,6 +78,9 @@ init_homes() {
     home="$(node_home "$i")"
     "$BIN" init "node$i" --chain-id "$CHAIN_ID" --home "$home" >/dev/null 2>&1
     "$BIN" keys add "node$i" "${KR[@]}" --home "$home" --output json >"$home/node$i.key.json" 2>&1
+    # The data plane signs epoch commitments with its own account, so the
+    # operator's txs (node$i) never race it for the account sequence.
+    "$BIN" keys add "committer$i" "${KR[@]}" --home "$home" --output json >"$home/committer$i.key.json" 2>&1
   done
   home="$(node_home 0)"
   "$BIN" keys add admin "${KR[@]}" --home "$home" --output json >"$home/admin.key.json" 2>&1
@@ -87,11 +90,14 @@ init_homes() {
   "$BIN" genesis add-genesis-account demo 1000000000000uedge "${KR[@]}" --home "$home"
   for ((i = 0; i < n; i++)); do
     local addr
+    local committer
     addr="$("$BIN" keys show "node$i" -a "${KR[@]}" --home "$(node_home "$i")")"
+    committer="$("$BIN" keys show "committer$i" -a "${KR[@]}" --home "$(node_home "$i")")"
     "$BIN" genesis add-genesis-account "$addr" 1000000000000uedge --home "$home"
+    "$BIN" genesis add-genesis-account "$committer" 1000000000uedge --home "$home"
     "$BIN" genesis add-edge-node "$addr" --power "$POWER" --moniker "node$i" --region "localnet" \
       --pubkey "$("$BIN" comet show-validator --home "$(node_home "$i")")" \
-      --gateway "http://127.0.0.1:$(gateway_port "$i")" --home "$home"
+      --gateway "http://127.0.0.1:$(gateway_port "$i")" --committer "$committer" --home "$home"
   done
   if [ -n "$EXTRA_ACCOUNTS_FILE" ]; then
     log "funding extra accounts from $EXTRA_ACCOUNTS_FILE"
@@ -142,6 +148,19 @@ TOML
   done
 }
 
+# signer_flags I: the data-plane signing flags of node I: its committer key
+# for its operator's node, or (homes made before committers) the operator key.
+signer_flags() {
+  local home
+  home="$(node_home "$1")"
+  if "$BIN" keys show "committer$1" "${KR[@]}" --home "$home" >/dev/null 2>&1; then
+    echo --dataplane.committer-key "committer$1" \
+      --dataplane.operator "$("$BIN" keys show "node$1" -a "${KR[@]}" --home "$home")"
+  else
+    echo --dataplane.operator-key "node$1"
+  fi
+}
+
 pid_alive() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
 
 height_of() {
@@ -167,8 +186,9 @@ start() {
       log "node$i already running (pid $(cat "$home/trustedged.pid"))"
       continue
     fi
+    # shellcheck disable=SC2046 # signer_flags prints separate words
     nohup "$BIN" start --home "$home" \
-      --dataplane.operator-key "node$i" --dataplane.keyring-backend test \
+      $(signer_flags "$i") --dataplane.keyring-backend test \
       --gateway.http-addr "127.0.0.1:$(gateway_port "$i")" \
       --gateway.grpc-addr "127.0.0.1:$(gateway_grpc_port "$i")" \
       >>"$home/trustedged.log" 2>&1 &

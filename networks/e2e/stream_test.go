@@ -3,8 +3,10 @@
 package e2e
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"math/rand/v2"
 	"path/filepath"
 	"strconv"
@@ -27,7 +29,21 @@ func TestStreamIngestAndProve(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
 	cmd := ln.devsimCmd(ctx, 0, out, "--devices", "6", "--rate", "300", "--duration", "20s", "--prefix", "e2e")
-	bz, err := cmd.CombinedOutput()
+	var devsimOut bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &devsimOut, &devsimOut
+	require.NoError(t, cmd.Start())
+
+	// While devsim streams, node0's data plane commits an epoch every block,
+	// signed by its committer (committer0); node0's operator meanwhile sends
+	// its own txs from the CLI, and none of them loses a race for the
+	// operator's account sequence.
+	for i := range 5 {
+		res := ln.Tx("edge", "heartbeat", "--load", fmt.Sprintf(`{"active_tasks":%d}`, i), "--from", "node0")
+		require.Zero(t, res.Code, "heartbeat %d while committing: %s", i, res.RawLog)
+		require.Positive(t, res.Height)
+	}
+	err := cmd.Wait()
+	bz := devsimOut.Bytes()
 	require.NoError(t, err, "devsim:\n%s", tail(string(bz), 30))
 	summary := lastLineWith(string(bz), "devsim devices=")
 	require.Contains(t, summary, "rejected=0", string(bz))
@@ -38,6 +54,27 @@ func TestStreamIngestAndProve(t *testing.T) {
 	require.Equal(t, rep.Sent, rep.Acked, "every reading sent must be acknowledged")
 	require.Greater(t, rep.Acked, uint64(3000), "~300 readings/s for 20 s")
 	require.Equal(t, ln.KeyAddress(0, "node0"), rep.Operator, "devsim streams into node0")
+
+	// The epochs are recorded under node0 and were signed by committer0: its
+	// account sequence counts at least one tx per committed epoch.
+	epochs := ln.Epochs(0, rep.Operator)
+	require.NotEmpty(t, epochs)
+	acct, err := ln.CLI("query", "auth", "account", ln.KeyAddress(0, "committer0"), "--output", "json")
+	require.NoError(t, err, acct)
+	require.Contains(t, acct, "{", "account query printed no JSON")
+	var account struct {
+		Account struct {
+			Value struct {
+				Sequence string `json:"sequence"`
+			} `json:"value"`
+		} `json:"account"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(acct[strings.Index(acct, "{"):]), &account), acct)
+	committerSeq, err := strconv.ParseUint(account.Account.Value.Sequence, 10, 64)
+	require.NoError(t, err, acct)
+	lastEpoch, err := strconv.ParseUint(epochs[len(epochs)-1].Epoch, 10, 64)
+	require.NoError(t, err)
+	require.GreaterOrEqual(t, committerSeq, lastEpoch, "committer0 signed the epochs")
 
 	// Every acknowledged reading is stored: heads cover the last acked seqs.
 	for stream, last := range rep.lastAcked() {

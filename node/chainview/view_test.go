@@ -42,7 +42,7 @@ func newWorld(t testing.TB) *world {
 	})
 	root := proof.EpochRoot([]proof.Batch{{StreamID: "pm25", FirstSeq: 1, LastSeq: 1, Root: make([]byte, 32)}})
 	w.commit = &streamtypes.MsgCommitEpoch{
-		Operator: w.node.Operator.String(), Epoch: 1, Root: root, ReadingCount: 1, StreamCount: 1,
+		Sender: w.node.Operator.String(), Epoch: 1, Root: root, ReadingCount: 1, StreamCount: 1,
 		WindowStart: c.Time.UnixNano(), WindowEnd: c.Time.UnixNano(),
 	}
 	c.DeliverTx(w.node.Operator, w.commit)

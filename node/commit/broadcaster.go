@@ -38,7 +38,8 @@ type BroadcastClient interface {
 // TxConfig configures a TxBroadcaster.
 type TxConfig struct {
 	ChainID string
-	// KeyName is the operator key in Keyring.
+	// KeyName is the signing key in Keyring: the node's committer, or its
+	// operator.
 	KeyName string
 	Keyring keyring.Keyring
 	// TxConfig is the app's tx encoding config.

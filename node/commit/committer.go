@@ -55,7 +55,7 @@ func (c *Committer) newFlight(e *store.Epoch, height int64) *flight {
 	return &flight{
 		epoch: e,
 		msg: &streamtypes.MsgCommitEpoch{
-			Operator:     c.cfg.Operator,
+			Sender:       c.cfg.Sender,
 			Epoch:        e.Number,
 			Root:         e.Root,
 			ReadingCount: e.ReadingCount,

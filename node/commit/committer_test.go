@@ -158,7 +158,7 @@ func TestCommitterResumeMarksEpochCommittedWhileStopped(t *testing.T) {
 	e, err := st.CloseEpoch(1)
 	require.NoError(t, err)
 	_, err = chain.Broadcast(context.Background(), &streamtypes.MsgCommitEpoch{
-		Operator: operator, Epoch: 1, Root: e.Root, ReadingCount: e.ReadingCount,
+		Sender: operator, Epoch: 1, Root: e.Root, ReadingCount: e.ReadingCount,
 		StreamCount: uint32(len(e.Batches)), WindowStart: e.WindowStart, WindowEnd: e.WindowEnd,
 	})
 	require.NoError(t, err)
@@ -201,7 +201,7 @@ func TestCommitterRefusesStoreChainMismatch(t *testing.T) {
 			chain := newFakeChain()
 			for i := uint64(1); i <= tc.chainEpochs; i++ {
 				_, err := chain.Broadcast(context.Background(), &streamtypes.MsgCommitEpoch{
-					Operator: operator, Epoch: i, Root: bytes.Repeat([]byte{byte(i)}, 32), ReadingCount: 1, StreamCount: 1, WindowStart: 1, WindowEnd: 1,
+					Sender: operator, Epoch: i, Root: bytes.Repeat([]byte{byte(i)}, 32), ReadingCount: 1, StreamCount: 1, WindowStart: 1, WindowEnd: 1,
 				})
 				require.NoError(t, err)
 				chain.NextBlock()
@@ -237,7 +237,7 @@ func TestCommitterReportsRootMismatchLoudly(t *testing.T) {
 	require.NoError(t, err)
 	chain := newFakeChain()
 	_, err = chain.Broadcast(context.Background(), &streamtypes.MsgCommitEpoch{
-		Operator: operator, Epoch: 1, Root: bytes.Repeat([]byte{9}, 32), ReadingCount: e.ReadingCount,
+		Sender: operator, Epoch: 1, Root: bytes.Repeat([]byte{9}, 32), ReadingCount: e.ReadingCount,
 		StreamCount: 1, WindowStart: e.WindowStart, WindowEnd: e.WindowEnd,
 	})
 	require.NoError(t, err)

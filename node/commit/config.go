@@ -35,9 +35,12 @@ type Broadcaster interface {
 
 // Config configures a Committer.
 type Config struct {
-	// Operator is the node's operator address (bech32): the MsgCommitEpoch
-	// signer and the key the chain records epochs under.
+	// Operator is the node's operator address (bech32): the chain records
+	// the node's epochs under it.
 	Operator string
+	// Sender is the MsgCommitEpoch signer (bech32): the node's committer
+	// (x/edge MsgSetCommitter) or, when empty, the operator itself.
+	Sender string
 	// EveryBlocks closes an epoch at every height that is a multiple of it
 	// (default 1: every block).
 	EveryBlocks int64
@@ -68,6 +71,9 @@ const (
 )
 
 func (c Config) withDefaults() Config {
+	if c.Sender == "" {
+		c.Sender = c.Operator
+	}
 	if c.EveryBlocks == 0 {
 		c.EveryBlocks = DefaultEveryBlocks
 	}
@@ -88,6 +94,9 @@ func (c Config) Validate() error {
 	// Any prefix: the chain's is set globally by the app, not known here.
 	if _, _, err := bech32.DecodeAndConvert(c.Operator); err != nil || c.Operator == "" {
 		return fmt.Errorf("operator %q: %w", c.Operator, err)
+	}
+	if _, _, err := bech32.DecodeAndConvert(c.Sender); err != nil {
+		return fmt.Errorf("sender %q: %w", c.Sender, err)
 	}
 	if c.CloseDelay < 0 {
 		return fmt.Errorf("close_delay %s must not be negative", c.CloseDelay)

@@ -100,18 +100,18 @@ func (c *fakeChain) NextBlock() {
 func (c *fakeChain) nextBlockLocked() {
 	c.height++
 	for _, m := range c.mempool {
-		if m.Epoch != c.last[m.Operator]+1 {
+		if m.Epoch != c.last[m.Sender]+1 {
 			c.failedInBlock++
 			continue
 		}
-		if c.commits[m.Operator] == nil {
-			c.commits[m.Operator] = map[uint64]streamtypes.EpochCommit{}
+		if c.commits[m.Sender] == nil {
+			c.commits[m.Sender] = map[uint64]streamtypes.EpochCommit{}
 		}
-		c.commits[m.Operator][m.Epoch] = streamtypes.EpochCommit{
-			Node: m.Operator, Epoch: m.Epoch, Root: bytes.Clone(m.Root), ReadingCount: m.ReadingCount,
+		c.commits[m.Sender][m.Epoch] = streamtypes.EpochCommit{
+			Node: m.Sender, Epoch: m.Epoch, Root: bytes.Clone(m.Root), ReadingCount: m.ReadingCount,
 			StreamCount: m.StreamCount, WindowStart: m.WindowStart, WindowEnd: m.WindowEnd, Height: c.height,
 		}
-		c.last[m.Operator] = m.Epoch
+		c.last[m.Sender] = m.Epoch
 	}
 	c.mempool = nil
 }

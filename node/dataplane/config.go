@@ -16,6 +16,8 @@ const (
 	FlagEnable         = "dataplane.enable"
 	FlagStoreDir       = "dataplane.store-dir"
 	FlagOperatorKey    = "dataplane.operator-key"
+	FlagCommitterKey   = "dataplane.committer-key"
+	FlagOperator       = "dataplane.operator"
 	FlagKeyringBackend = "dataplane.keyring-backend"
 	FlagHTTPAddr       = "gateway.http-addr"
 	FlagGRPCAddr       = "gateway.grpc-addr"
@@ -34,6 +36,8 @@ type Config struct {
 	Home           string
 	StoreDir       string
 	OperatorKey    string
+	CommitterKey   string
+	Operator       string
 	KeyringBackend string
 	HTTPAddr       string
 	GRPCAddr       string
@@ -52,8 +56,10 @@ func AddFlags(cmd *cobra.Command) {
 	f := cmd.Flags()
 	f.Bool(FlagEnable, true, "run the edge data plane (ingest gateway, stream store, epoch committer)")
 	f.String(FlagStoreDir, "", "stream store directory (default <home>/data/streams)")
-	f.String(FlagOperatorKey, "", "keyring key of this node's edge operator; signs MsgCommitEpoch (required for the data plane)")
-	f.String(FlagKeyringBackend, "test", "keyring backend holding the operator key (os|file|test)")
+	f.String(FlagOperatorKey, "", "keyring key of this node's edge operator; signs MsgCommitEpoch unless --"+FlagCommitterKey+" is set")
+	f.String(FlagCommitterKey, "", "keyring key of the node's committer (named with `tx edge set-committer`); signs MsgCommitEpoch so the operator key can stay elsewhere and the operator's own txs never race it")
+	f.String(FlagOperator, "", "this node's operator address; needed with --"+FlagCommitterKey+" when the operator key is not in this keyring")
+	f.String(FlagKeyringBackend, "test", "keyring backend holding the signing key (os|file|test)")
 	f.String(FlagHTTPAddr, "127.0.0.1:8080", "device ingest HTTP/JSON listen address")
 	f.String(FlagGRPCAddr, "127.0.0.1:8081", "device ingest gRPC listen address")
 	f.Float64(FlagRatePerDevice, 2000, "readings per second a device may send (token bucket)")
@@ -74,6 +80,8 @@ func ReadConfig(home string, opts servertypes.AppOptions, timeoutCommit time.Dur
 		Home:           home,
 		StoreDir:       cast.ToString(opts.Get(FlagStoreDir)),
 		OperatorKey:    cast.ToString(opts.Get(FlagOperatorKey)),
+		CommitterKey:   cast.ToString(opts.Get(FlagCommitterKey)),
+		Operator:       cast.ToString(opts.Get(FlagOperator)),
 		KeyringBackend: cast.ToString(opts.Get(FlagKeyringBackend)),
 		HTTPAddr:       cast.ToString(opts.Get(FlagHTTPAddr)),
 		GRPCAddr:       cast.ToString(opts.Get(FlagGRPCAddr)),

@@ -36,8 +36,9 @@ func Run(ctx context.Context, g *errgroup.Group, cfg Config, a *app.App, clientC
 		logger.Info("edge data plane disabled", "flag", FlagEnable)
 		return nil
 	}
-	if cfg.OperatorKey == "" {
-		logger.Info("edge data plane not started: no operator key; pass --" + FlagOperatorKey)
+	if cfg.OperatorKey == "" && cfg.CommitterKey == "" {
+		logger.Info("edge data plane not started: no signing key; pass --" + FlagCommitterKey + " (with --" +
+			FlagOperator + ") or --" + FlagOperatorKey)
 		return nil
 	}
 	if clientCtx.Client == nil {
@@ -47,15 +48,11 @@ func Run(ctx context.Context, g *errgroup.Group, cfg Config, a *app.App, clientC
 	if err != nil {
 		return fmt.Errorf("open keyring (%s) in %s: %w", cfg.KeyringBackend, cfg.Home, err)
 	}
-	rec, err := kr.Key(cfg.OperatorKey)
+	signer, err := resolveSigner(cfg, kr)
 	if err != nil {
-		return fmt.Errorf("operator key %q: %w", cfg.OperatorKey, err)
+		return fmt.Errorf("edge data plane: %w", err)
 	}
-	addr, err := rec.GetAddress()
-	if err != nil {
-		return err
-	}
-	operator := addr.String()
+	operator := signer.Operator.String()
 
 	st, err := store.Open(cfg.StoreDir)
 	if err != nil {
@@ -75,7 +72,7 @@ func Run(ctx context.Context, g *errgroup.Group, cfg Config, a *app.App, clientC
 
 	bc, err := commit.NewTxBroadcaster(commit.TxConfig{
 		ChainID:  a.ChainID(),
-		KeyName:  cfg.OperatorKey,
+		KeyName:  signer.KeyName,
 		Keyring:  kr,
 		TxConfig: a.TxConfig(),
 		Gas:      cfg.CommitGas,
@@ -86,6 +83,7 @@ func Run(ctx context.Context, g *errgroup.Group, cfg Config, a *app.App, clientC
 	}
 	cm := commit.New(commit.Config{
 		Operator:     operator,
+		Sender:       signer.Address.String(),
 		EveryBlocks:  cfg.EpochBlocks,
 		PollInterval: cfg.PollInterval,
 		CloseDelay:   cfg.CloseDelay,
@@ -123,7 +121,7 @@ func Run(ctx context.Context, g *errgroup.Group, cfg Config, a *app.App, clientC
 		wg.Wait()
 		return st.Close()
 	})
-	logger.Info("edge data plane started", "operator", operator, "http", cfg.HTTPAddr, "grpc", cfg.GRPCAddr,
+	logger.Info("edge data plane started", "operator", operator, "signer", signer.Address.String(), "http", cfg.HTTPAddr, "grpc", cfg.GRPCAddr,
 		"store", cfg.StoreDir, "epoch_blocks", cfg.EpochBlocks, "close_delay", cfg.CloseDelay)
 	return nil
 }

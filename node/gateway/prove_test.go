@@ -43,7 +43,7 @@ func TestProve(t *testing.T) {
 
 	// The node commits the epoch on chain (what node/commit does).
 	e.chain.DeliverTx(e.home.Operator, &streamtypes.MsgCommitEpoch{
-		Operator: e.home.Operator.String(), Epoch: 1, Root: ep.Root, ReadingCount: ep.ReadingCount,
+		Sender: e.home.Operator.String(), Epoch: 1, Root: ep.Root, ReadingCount: ep.ReadingCount,
 		StreamCount: uint32(len(ep.Batches)), WindowStart: ep.WindowStart, WindowEnd: ep.WindowEnd,
 	})
 	commit, found, err := e.view.EpochCommit(context.Background(), e.home.Operator.String(), 1)

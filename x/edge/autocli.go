@@ -80,6 +80,16 @@ func (am AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
 					Example:   `trustedged tx edge heartbeat --load '{"cpu_millicores":500,"active_tasks":2}' --from node0`,
 				},
 				{
+					RpcMethod: "SetCommitter",
+					Use:       "set-committer [committer]",
+					Short:     "Name the account your node's data plane signs epoch commitments with (operator only)",
+					Long: "The committer signs MsgCommitEpoch for your node in place of the operator key, so the operator key " +
+						"can stay off the edge server and your own txs never race the committer's account sequence. " +
+						"A committer serves one node and must not operate one. Omit the argument to clear it.",
+					Example:        "trustedged tx edge set-committer edge1... --from node0",
+					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "committer", Optional: true}},
+				},
+				{
 					RpcMethod:      "UpdateAuthority",
 					Use:            "update-authority [new-authority]",
 					Short:          "Hand the consortium authority to another account (authority only)",

@@ -42,6 +42,15 @@ func (k Keeper) InitGenesis(ctx context.Context, gs *types.GenesisState) ([]abci
 		if err := k.Nodes.Set(ctx, operator, n); err != nil {
 			return nil, err
 		}
+		if n.Committer != "" {
+			committer, err := k.addressCodec.StringToBytes(n.Committer)
+			if err != nil {
+				return nil, err
+			}
+			if err := k.Committers.Set(ctx, committer, operator); err != nil {
+				return nil, err
+			}
+		}
 		pk, err := n.ConsPubKey()
 		if err != nil {
 			return nil, err
@@ -64,7 +73,8 @@ func (k Keeper) InitGenesis(ctx context.Context, gs *types.GenesisState) ([]abci
 }
 
 // ExportGenesis reads the state back. The validator bookkeeping (Validators,
-// Dirty) is derived from the nodes on import, so it is not exported.
+// Dirty) and the committer index are derived from the nodes on import, so
+// they are not exported.
 func (k Keeper) ExportGenesis(ctx context.Context) (*types.GenesisState, error) {
 	auth, err := k.Authority.Get(ctx)
 	if err != nil {

@@ -75,6 +75,10 @@ type Keeper struct {
 	BlockPowerChange collections.Item[collections.Pair[int64, int64]]
 	// key: consensus address jailed for misbehavior; never registered again.
 	BannedConsAddrs collections.KeySet[[]byte]
+	// key: committer address | value: operator of the node it commits for.
+	// The reverse of EdgeNode.committer, kept by MsgSetCommitter, RemoveNode
+	// and InitGenesis; the ante gate and x/stream read it.
+	Committers collections.Map[sdk.AccAddress, sdk.AccAddress]
 }
 
 // NewKeeper builds the keeper and its collections schema.
@@ -95,6 +99,8 @@ func NewKeeper(cdc codec.BinaryCodec, storeService corestore.KVStoreService, add
 		BlockPowerChange: collections.NewItem(sb, types.BlockPowerChangeKey, "block_power_change",
 			collcodec.KeyToValueCodec(collections.PairKeyCodec(collections.Int64Key, collections.Int64Key))),
 		BannedConsAddrs: collections.NewKeySet(sb, types.BannedConsAddrsKey, "banned_cons_addrs", collections.BytesKey),
+		Committers: collections.NewMap(sb, types.CommittersKey, "committers", sdk.AccAddressKey,
+			collcodec.KeyToValueCodec(sdk.AccAddressKey)),
 	}
 	schema, err := sb.Build()
 	if err != nil {

@@ -63,6 +63,13 @@ func (k msgServer) RegisterNode(ctx context.Context, msg *types.MsgRegisterNode)
 	} else if has {
 		return nil, errorsmod.Wrapf(types.ErrNodeExists, "%s", msg.Operator)
 	}
+	// An operator is never also a committer: x/stream resolves a sender to
+	// one node, and the gate's notion of who is who must stay unambiguous.
+	if serves, err := k.Committers.Get(ctx, operator); err == nil {
+		return nil, errorsmod.Wrapf(types.ErrInvalidCommitter, "%s is the committer of node %s; that node must clear it first", msg.Operator, serves)
+	} else if !errorsIsNotFound(err) {
+		return nil, err
+	}
 	consAddr := pk.Address()
 	if banned, err := k.BannedConsAddrs.Has(ctx, consAddr); err != nil {
 		return nil, err
@@ -121,6 +128,9 @@ func (k msgServer) RemoveNode(ctx context.Context, msg *types.MsgRemoveNode) (*t
 	// A jailed node's power is already out of CometBFT's set, but mark it
 	// dirty anyway so EndBlock reconciles against what CometBFT has.
 	if err := k.Dirty.Set(ctx, pk.Address()); err != nil {
+		return nil, err
+	}
+	if err := k.removeCommitterOf(ctx, node); err != nil {
 		return nil, err
 	}
 	if err := k.Nodes.Remove(ctx, operator); err != nil {

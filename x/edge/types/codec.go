@@ -14,6 +14,7 @@ func RegisterLegacyAminoCodec(cdc *codec.LegacyAmino) {
 	cdc.RegisterConcrete(&MsgSetPower{}, "trustedge/x/edge/MsgSetPower", nil)
 	cdc.RegisterConcrete(&MsgUpdateNode{}, "trustedge/x/edge/MsgUpdateNode", nil)
 	cdc.RegisterConcrete(&MsgHeartbeat{}, "trustedge/x/edge/MsgHeartbeat", nil)
+	cdc.RegisterConcrete(&MsgSetCommitter{}, "trustedge/x/edge/MsgSetCommitter", nil)
 	cdc.RegisterConcrete(&MsgUpdateParams{}, "trustedge/x/edge/MsgUpdateParams", nil)
 	cdc.RegisterConcrete(&MsgUpdateAuthority{}, "trustedge/x/edge/MsgUpdateAuthority", nil)
 	cdc.RegisterConcrete(&Params{}, "trustedge/x/edge/Params", nil)
@@ -27,6 +28,7 @@ func RegisterInterfaces(registry codectypes.InterfaceRegistry) {
 		&MsgSetPower{},
 		&MsgUpdateNode{},
 		&MsgHeartbeat{},
+		&MsgSetCommitter{},
 		&MsgUpdateParams{},
 		&MsgUpdateAuthority{},
 	)

@@ -18,4 +18,5 @@ var (
 	ErrInvalidAddress      = errors.Register(ModuleName, 13, "invalid address")
 	ErrInvalidGenesis      = errors.Register(ModuleName, 14, "invalid genesis")
 	ErrConsKeyBanned       = errors.Register(ModuleName, 16, "consensus key was jailed for misbehavior and is banned")
+	ErrInvalidCommitter    = errors.Register(ModuleName, 17, "invalid committer")
 )

@@ -27,6 +27,7 @@ func (g GenesisState) Validate(ac address.Codec) error {
 		return errorsmod.Wrapf(ErrInvalidGenesis, "%v", err)
 	}
 	operators := make(map[string]struct{}, len(g.Nodes))
+	committers := make(map[string]string, len(g.Nodes))
 	consKeys := make(map[string]struct{}, len(g.Nodes))
 	var total int64
 	for i, n := range g.Nodes {
@@ -38,6 +39,13 @@ func (g GenesisState) Validate(ac address.Codec) error {
 			return errorsmod.Wrapf(ErrInvalidGenesis, "node %d: duplicate operator %s", i, n.Operator)
 		}
 		operators[string(bz)] = struct{}{}
+		if n.Committer != "" {
+			cbz, _ := ac.StringToBytes(n.Committer)
+			if other, dup := committers[string(cbz)]; dup {
+				return errorsmod.Wrapf(ErrInvalidGenesis, "node %d: committer %s already commits for %s", i, n.Committer, other)
+			}
+			committers[string(cbz)] = n.Operator
+		}
 		pk, _ := n.ConsPubKey()
 		if _, dup := consKeys[string(pk.Address())]; dup {
 			return errorsmod.Wrapf(ErrInvalidGenesis, "node %d: consensus key reused by %s", i, n.Operator)
@@ -45,6 +53,16 @@ func (g GenesisState) Validate(ac address.Codec) error {
 		consKeys[string(pk.Address())] = struct{}{}
 		if n.IsBonded() {
 			total += n.Power
+		}
+	}
+	// A committer is never an operator (its own node's or another's).
+	for i, n := range g.Nodes {
+		if n.Committer == "" {
+			continue
+		}
+		cbz, _ := ac.StringToBytes(n.Committer)
+		if _, isOperator := operators[string(cbz)]; isOperator {
+			return errorsmod.Wrapf(ErrInvalidGenesis, "node %d: committer %s operates an edge node", i, n.Committer)
 		}
 	}
 	banned := make(map[string]struct{}, len(g.BannedConsensusAddresses))
@@ -71,6 +89,11 @@ func (n EdgeNode) ValidateStored(ac address.Codec) error {
 	}
 	if _, err := n.ConsPubKey(); err != nil {
 		return err
+	}
+	if n.Committer != "" {
+		if _, err := ac.StringToBytes(n.Committer); err != nil {
+			return errorsmod.Wrapf(ErrInvalidCommitter, "%q: %v", n.Committer, err)
+		}
 	}
 	if err := ValidatePower(n.Power, true); err != nil {
 		return err

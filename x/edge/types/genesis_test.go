@@ -76,6 +76,15 @@ func TestGenesisValidate(t *testing.T) {
 		{"power above MaxPower", func(gs *types.GenesisState) { gs.Nodes[1].Power = types.MaxPower + 1 }, types.ErrInvalidPower, false},
 		{"empty moniker", func(gs *types.GenesisState) { gs.Nodes[1].Moniker = "" }, types.ErrInvalidNode, false},
 		{"bad gateway", func(gs *types.GenesisState) { gs.Nodes[1].Endpoints.Gateway = "gopher://x" }, types.ErrInvalidNode, false},
+		{"committers", func(gs *types.GenesisState) {
+			gs.Nodes[0].Committer, gs.Nodes[2].Committer = edgetestutil.AddrStr("c0"), edgetestutil.AddrStr("c2")
+		}, nil, true},
+		{"bad committer", func(gs *types.GenesisState) { gs.Nodes[1].Committer = "edge1nope" }, types.ErrInvalidCommitter, false},
+		{"committer serves two nodes", func(gs *types.GenesisState) {
+			gs.Nodes[0].Committer, gs.Nodes[2].Committer = edgetestutil.AddrStr("c"), edgetestutil.AddrStr("c")
+		}, nil, false},
+		{"committer is its own operator", func(gs *types.GenesisState) { gs.Nodes[1].Committer = gs.Nodes[1].Operator }, nil, false},
+		{"committer operates another node", func(gs *types.GenesisState) { gs.Nodes[0].Committer = gs.Nodes[2].Operator }, nil, false},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

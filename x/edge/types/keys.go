@@ -31,4 +31,7 @@ var (
 	// BannedConsAddrsKey holds consensus addresses jailed for misbehavior.
 	// key: consensus address. They can never be registered again.
 	BannedConsAddrsKey = collections.NewPrefix(7)
+	// CommittersKey maps a node's committer to its operator (MsgSetCommitter).
+	// key: committer address | value: operator address.
+	CommittersKey = collections.NewPrefix(8)
 )

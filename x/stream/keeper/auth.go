@@ -47,22 +47,24 @@ func (k Keeper) usableDevice(ctx context.Context, id, owner string) (devicetypes
 	return d, nil
 }
 
-// committingNode fails unless operator runs a registered edge node that is
-// not jailed. A STALE node (missed heartbeats) may still commit: it is
-// still ingesting, and its data must not be lost because its heartbeat tx
-// was late.
-func (k Keeper) committingNode(ctx context.Context, operator sdk.AccAddress, operatorStr string) error {
-	n, err := k.edge.GetNode(ctx, operator)
-	if errors.Is(err, edgetypes.ErrNodeNotFound) {
-		return errorsmod.Wrapf(types.ErrNotOperator, "%s", operatorStr)
-	}
+// committingNode resolves the sender of an epoch commitment to the node it
+// commits for (the sender's own node, or the node that named it committer
+// with x/edge MsgSetCommitter) and fails unless that node is registered and
+// not jailed. A STALE node (missed heartbeats) may still commit: it is still
+// ingesting, and its data must not be lost because its heartbeat tx was late.
+func (k Keeper) committingNode(ctx context.Context, sender sdk.AccAddress, senderStr string) (sdk.AccAddress, string, error) {
+	operator, n, found, err := k.edge.CommittingNode(ctx, sender)
 	if err != nil {
-		return err
+		return nil, "", err
 	}
+	if !found {
+		return nil, "", errorsmod.Wrapf(types.ErrNotOperator, "%s is neither an edge node operator nor a node's committer", senderStr)
+	}
+	operatorStr := k.addrString(operator)
 	if n.Status == edgetypes.NODE_STATUS_JAILED {
-		return errorsmod.Wrapf(types.ErrNodeJailed, "%s", operatorStr)
+		return nil, "", errorsmod.Wrapf(types.ErrNodeJailed, "%s", operatorStr)
 	}
-	return nil
+	return operator, operatorStr, nil
 }
 
 // isOwnerOrAuthority reports whether signer (canonical bech32) owns s or is

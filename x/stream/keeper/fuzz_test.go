@@ -129,7 +129,7 @@ func FuzzMsgCommitEpoch(f *testing.F) {
 			operator = base.alice
 		}
 		msg := &types.MsgCommitEpoch{
-			Operator: operator, Epoch: epoch, Root: root, ReadingCount: readings, StreamCount: streams,
+			Sender: operator, Epoch: epoch, Root: root, ReadingCount: readings, StreamCount: streams,
 			WindowStart: start, WindowEnd: end,
 		}
 		before := fx.StoreSnapshot(t)

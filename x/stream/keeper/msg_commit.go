@@ -12,13 +12,14 @@ import (
 	"github.com/trustedge/trustedge/x/stream/types"
 )
 
-// CommitEpoch records an edge node's epoch root. Every node sends one per
-// block, so the cost is fixed and small: three point reads (params, node,
-// last epoch) and two writes (the commitment without its node, the new
+// CommitEpoch records an edge node's epoch root, sent by its operator or its
+// committer. Every node sends one per block, so the cost is fixed and small:
+// four point reads (params, sender's node or committer entry, node, last
+// epoch) and two writes (the commitment without its node, the new
 // last epoch). The commitment is validated here, not trusted from the
 // gateway: a bad root, count or window never reaches the state.
 func (k msgServer) CommitEpoch(ctx context.Context, msg *types.MsgCommitEpoch) (*types.MsgCommitEpochResponse, error) {
-	operator, operatorStr, err := k.decodeAddress("operator", msg.Operator)
+	sender, senderStr, err := k.decodeAddress("sender", msg.Sender)
 	if err != nil {
 		return nil, err
 	}
@@ -29,7 +30,8 @@ func (k msgServer) CommitEpoch(ctx context.Context, msg *types.MsgCommitEpoch) (
 	if err := types.ValidateCommitShape(msg.Root, msg.ReadingCount, msg.StreamCount, msg.WindowStart, msg.WindowEnd, params.MaxReadingsPerEpoch); err != nil {
 		return nil, err
 	}
-	if err := k.committingNode(ctx, operator, operatorStr); err != nil {
+	operator, operatorStr, err := k.committingNode(ctx, sender, senderStr)
+	if err != nil {
 		return nil, err
 	}
 	last, err := k.GetLastEpoch(ctx, operator)

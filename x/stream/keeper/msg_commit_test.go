@@ -77,6 +77,49 @@ func (s *StreamSuite) TestCommitByStaleNode() {
 	s.Require().NoError(s.commit(streamtestutil.CommitMsg(s.node0, 1)))
 }
 
+// A node's committer (x/edge MsgSetCommitter) commits for that node: the
+// epoch is recorded under the operator, and the operator may still commit
+// itself. Epochs stay one sequence per node whoever signs.
+func (s *StreamSuite) TestCommitByCommitter() {
+	committer := streamtestutil.AddrStr("committer0")
+	s.f.SetCommitter(s.T(), s.node0, committer)
+	s.f.ResetEvents()
+	msg := streamtestutil.CommitMsg(committer, 1)
+	s.Require().NoError(s.commit(msg))
+	s.Require().Equal(uint64(1), s.lastEpoch(s.node0))
+	s.requireEvents(&types.EventEpochCommitted{
+		Node: s.node0, Epoch: 1, Root: hex.EncodeToString(msg.Root), ReadingCount: 100, StreamCount: 3,
+	})
+	s.Require().NoError(s.commit(streamtestutil.CommitMsg(s.node0, 2)))
+	s.Require().ErrorIs(s.commit(streamtestutil.CommitMsg(committer, 2)), types.ErrEpochNotContiguous)
+	s.Require().NoError(s.commit(streamtestutil.CommitMsg(committer, 3)))
+	s.Require().Equal(uint64(3), s.lastEpoch(s.node0))
+	s.Require().Equal(uint64(0), s.lastEpoch(s.node1), "a committer commits for its own node only")
+}
+
+func (s *StreamSuite) TestCommitByCommitterRejections() {
+	cleared := streamtestutil.AddrStr("cleared")
+	s.f.SetCommitter(s.T(), s.node1, cleared)
+	s.f.SetCommitter(s.T(), s.node1, "")
+	jailed := s.f.AddNode(s.T(), "jailed")
+	jailedCommitter := streamtestutil.AddrStr("jailed-committer")
+	s.f.SetCommitter(s.T(), jailed, jailedCommitter)
+	s.f.SetNodeStatus(s.T(), jailed, edgetypes.NODE_STATUS_JAILED)
+
+	for name, tc := range map[string]struct {
+		sender string
+		target error
+	}{
+		"a cleared committer":       {cleared, types.ErrNotOperator},
+		"a jailed node's committer": {jailedCommitter, types.ErrNodeJailed},
+		"a plain account":           {s.alice, types.ErrNotOperator},
+	} {
+		s.Run(name, func() {
+			s.requireRejected(tc.target, func() error { return s.commit(streamtestutil.CommitMsg(tc.sender, 1)) })
+		})
+	}
+}
+
 func (s *StreamSuite) TestCommitRejections() {
 	s.f.CommitEpochs(s.T(), s.node0, 1, 3)
 	jailed := s.f.AddNode(s.T(), "jailed")
@@ -95,7 +138,7 @@ func (s *StreamSuite) TestCommitRejections() {
 		msg    *types.MsgCommitEpoch
 		target error
 	}{
-		{"operator not bech32", mod(func(m *types.MsgCommitEpoch) { m.Operator = "node0" }), types.ErrInvalidAddress},
+		{"sender not bech32", mod(func(m *types.MsgCommitEpoch) { m.Sender = "node0" }), types.ErrInvalidAddress},
 		{"root empty", mod(func(m *types.MsgCommitEpoch) { m.Root = nil }), types.ErrInvalidCommit},
 		{"root 31 bytes", mod(func(m *types.MsgCommitEpoch) { m.Root = m.Root[:31] }), types.ErrInvalidCommit},
 		{"root 33 bytes", mod(func(m *types.MsgCommitEpoch) { m.Root = append(m.Root, 0) }), types.ErrInvalidCommit},
@@ -106,15 +149,15 @@ func (s *StreamSuite) TestCommitRejections() {
 		{"window start 0", mod(func(m *types.MsgCommitEpoch) { m.WindowStart = 0 }), types.ErrInvalidCommit},
 		{"window start negative", mod(func(m *types.MsgCommitEpoch) { m.WindowStart = -5 }), types.ErrInvalidCommit},
 		{"window end before start", mod(func(m *types.MsgCommitEpoch) { m.WindowEnd = m.WindowStart - 1 }), types.ErrInvalidCommit},
-		{"not an edge node", mod(func(m *types.MsgCommitEpoch) { m.Operator = s.alice }), types.ErrNotOperator},
-		{"the authority is not a node", mod(func(m *types.MsgCommitEpoch) { m.Operator = s.f.Authority }), types.ErrNotOperator},
-		{"removed node", mod(func(m *types.MsgCommitEpoch) { m.Operator = removed; m.Epoch = 2 }), types.ErrNotOperator},
-		{"jailed node", mod(func(m *types.MsgCommitEpoch) { m.Operator = jailed; m.Epoch = 1 }), types.ErrNodeJailed},
+		{"not an edge node", mod(func(m *types.MsgCommitEpoch) { m.Sender = s.alice }), types.ErrNotOperator},
+		{"the authority is not a node", mod(func(m *types.MsgCommitEpoch) { m.Sender = s.f.Authority }), types.ErrNotOperator},
+		{"removed node", mod(func(m *types.MsgCommitEpoch) { m.Sender = removed; m.Epoch = 2 }), types.ErrNotOperator},
+		{"jailed node", mod(func(m *types.MsgCommitEpoch) { m.Sender = jailed; m.Epoch = 1 }), types.ErrNodeJailed},
 		{"epoch 0", mod(func(m *types.MsgCommitEpoch) { m.Epoch = 0 }), types.ErrEpochNotContiguous},
 		{"epoch repeated", mod(func(m *types.MsgCommitEpoch) { m.Epoch = 3 }), types.ErrEpochNotContiguous},
 		{"epoch skipped", mod(func(m *types.MsgCommitEpoch) { m.Epoch = 5 }), types.ErrEpochNotContiguous},
 		{"epoch max uint64", mod(func(m *types.MsgCommitEpoch) { m.Epoch = math.MaxUint64 }), types.ErrEpochNotContiguous},
-		{"first epoch not 1", mod(func(m *types.MsgCommitEpoch) { m.Operator = s.node1; m.Epoch = 2 }), types.ErrEpochNotContiguous},
+		{"first epoch not 1", mod(func(m *types.MsgCommitEpoch) { m.Sender = s.node1; m.Epoch = 2 }), types.ErrEpochNotContiguous},
 	}
 	for _, tc := range cases {
 		s.Run(tc.name, func() {
@@ -145,16 +188,21 @@ func (s *StreamSuite) TestCommitLimitsAccepted() {
 // MsgCommitEpoch is sent every block by every node: its gas must stay
 // small and must not grow with the number of epochs already committed.
 func (s *StreamSuite) TestCommitGasIsSmallAndFlat() {
-	gasOf := func(epoch uint64) uint64 {
+	gasOf := func(sender string, epoch uint64) uint64 {
 		ctx := s.f.Ctx.WithGasMeter(storetypes.NewInfiniteGasMeter())
-		_, err := s.f.MsgServer.CommitEpoch(ctx, streamtestutil.CommitMsg(s.node0, epoch))
+		_, err := s.f.MsgServer.CommitEpoch(ctx, streamtestutil.CommitMsg(sender, epoch))
 		s.Require().NoError(err)
 		return ctx.GasMeter().GasConsumed()
 	}
-	first := gasOf(1)
+	first := gasOf(s.node0, 1)
 	s.f.CommitEpochs(s.T(), s.node0, 2, 200)
-	later := gasOf(201)
-	s.T().Logf("MsgCommitEpoch gas: first %d, after 200 epochs %d", first, later)
+	later := gasOf(s.node0, 201)
+	// A committer costs two more point reads (its index entry, then the node).
+	committer := streamtestutil.AddrStr("committer")
+	s.f.SetCommitter(s.T(), s.node1, committer)
+	byCommitter := gasOf(committer, 1)
+	s.T().Logf("MsgCommitEpoch gas: first %d, after 200 epochs %d, sent by a committer %d", first, later, byCommitter)
 	s.Require().Less(first, uint64(25_000))
+	s.Require().Less(byCommitter, uint64(25_000))
 	s.Require().InDelta(float64(first), float64(later), 200, "gas grows with history")
 }

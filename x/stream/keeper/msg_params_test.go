@@ -21,7 +21,7 @@ func (s *StreamSuite) TestUpdateParams() {
 		return err
 	})
 	commit := &types.MsgCommitEpoch{
-		Operator: s.node0, Epoch: 1, Root: make([]byte, 32), ReadingCount: 50_001, StreamCount: 1, WindowStart: 1, WindowEnd: 1,
+		Sender: s.node0, Epoch: 1, Root: make([]byte, 32), ReadingCount: 50_001, StreamCount: 1, WindowStart: 1, WindowEnd: 1,
 	}
 	s.requireRejected(types.ErrInvalidCommit, func() error {
 		_, err := s.f.MsgServer.CommitEpoch(s.f.Ctx, commit)

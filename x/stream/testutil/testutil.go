@@ -269,6 +269,14 @@ func (f *Fixture) RemoveNode(tb testing.TB, operator string) {
 	require.NoError(tb, f.Edge.Nodes.Remove(f.Ctx, bz))
 }
 
+// SetCommitter has operator name (or, with "", clear) its node's committer
+// through the x/edge msg server.
+func (f *Fixture) SetCommitter(tb testing.TB, operator, committer string) {
+	tb.Helper()
+	_, err := edgekeeper.NewMsgServerImpl(f.Edge).SetCommitter(f.Ctx, &edgetypes.MsgSetCommitter{Operator: operator, Committer: committer})
+	require.NoError(tb, err)
+}
+
 // Grant has the authority grant subject actions on resource through the
 // x/access msg server, and returns the grant id.
 func (f *Fixture) Grant(tb testing.TB, subject, resource string, actions ...string) uint64 {
@@ -341,11 +349,12 @@ func Root(seed string) []byte {
 	return h[:]
 }
 
-// CommitMsg is a valid MsgCommitEpoch of operator for epoch.
-func CommitMsg(operator string, epoch uint64) *types.MsgCommitEpoch {
+// CommitMsg is a valid MsgCommitEpoch sent by operator (or a committer) for
+// epoch.
+func CommitMsg(sender string, epoch uint64) *types.MsgCommitEpoch {
 	start := GenesisTime.UnixNano() + int64(epoch)*int64(time.Second)
 	return &types.MsgCommitEpoch{
-		Operator: operator, Epoch: epoch, Root: Root(fmt.Sprintf("%s/%d", operator, epoch)),
+		Sender: sender, Epoch: epoch, Root: Root(fmt.Sprintf("%s/%d", sender, epoch)),
 		ReadingCount: 100, StreamCount: 3, WindowStart: start, WindowEnd: start + int64(time.Second) - 1,
 	}
 }

@@ -36,6 +36,7 @@ const (
 	flagPeerID     = "peer-id"
 	flagMultiaddr  = "multiaddr"
 	flagEthAddress = "eth-address"
+	flagCommitter  = "committer"
 	flagBootstrap  = "bootstrap-mode"
 )
 
@@ -173,6 +174,16 @@ func addEdgeNodeCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
+			var committerStr string
+			if c, _ := cmd.Flags().GetString(flagCommitter); c != "" {
+				committer, err := resolveAddress(cmd, clientCtx, c)
+				if err != nil {
+					return fmt.Errorf("--%s: %w", flagCommitter, err)
+				}
+				if committerStr, err = accAddressCodec.BytesToString(committer); err != nil {
+					return err
+				}
+			}
 
 			node := edgetypes.EdgeNode{
 				Operator:        operatorStr,
@@ -183,6 +194,7 @@ func addEdgeNodeCmd() *cobra.Command {
 				Endpoints:       edgetypes.Endpoints{PeerId: peerID, Multiaddrs: multiaddrs, Gateway: gateway},
 				EthAddress:      ethAddr,
 				Status:          edgetypes.NODE_STATUS_ACTIVE,
+				Committer:       committerStr,
 			}
 			if err := edgetypes.ValidatePower(power, false); err != nil {
 				return err
@@ -201,6 +213,7 @@ func addEdgeNodeCmd() *cobra.Command {
 	cmd.Flags().String(flagPeerID, "", "libp2p peer id of the data-plane host")
 	cmd.Flags().StringSlice(flagMultiaddr, nil, "libp2p multiaddrs (repeatable)")
 	cmd.Flags().String(flagEthAddress, "", "0x address the node signs bridge checkpoints with")
+	cmd.Flags().String(flagCommitter, "", "account (address or key) the node's data plane signs epoch commitments with (default: the operator)")
 	cmd.Flags().String(flags.FlagHome, app.DefaultNodeHome, "node home directory")
 	cmd.Flags().String(flags.FlagKeyringBackend, flags.DefaultKeyringBackend, "keyring backend (os|file|test)")
 	return cmd
