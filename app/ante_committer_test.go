@@ -6,8 +6,10 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	sdk "github.com/cosmos/cosmos-sdk/types"
 	banktypes "github.com/cosmos/cosmos-sdk/x/bank/types"
 
+	"github.com/trustedge/trustedge/app"
 	"github.com/trustedge/trustedge/app/apptesting"
 	accesstypes "github.com/trustedge/trustedge/x/access/types"
 	edgetypes "github.com/trustedge/trustedge/x/edge/types"
@@ -50,6 +52,23 @@ func TestCommitterThroughTheApp(t *testing.T) {
 	last, err := c.App.StreamKeeper.GetLastEpoch(c.Context(), operator.Address)
 	require.NoError(t, err)
 	require.Equal(t, uint64(1), last, "the committer's epoch is the operator's node's")
+
+	// It is admitted for epoch commitments only: a bank send, alone or next
+	// to a commitment, is refused before execution and costs it nothing.
+	before := c.Balance(committer.Address, app.FeeDenom)
+	for name, msgs := range map[string][]sdk.Msg{
+		"a bank send": {banktypes.NewMsgSend(committer.Address, g.Authority.Address, apptesting.Coins(1))},
+		"a commitment and a bank send": {
+			&streamtypes.MsgCommitEpoch{Sender: committer.String(), Epoch: 2, Root: bytes.Repeat([]byte{2}, 32),
+				ReadingCount: 1, StreamCount: 1, WindowStart: 1, WindowEnd: 1},
+			banktypes.NewMsgSend(committer.Address, g.Authority.Address, apptesting.Coins(1)),
+		},
+	} {
+		res := c.CheckTx(c.SignTx(committer, msgs...))
+		require.Equal(t, accesstypes.ErrSenderNotPermitted.ABCICode(), res.Code, name)
+		require.Contains(t, res.Log, "may only send MsgCommitEpoch", name)
+	}
+	require.Equal(t, before, c.Balance(committer.Address, app.FeeDenom))
 
 	res = c.DeliverTx(operator, &edgetypes.MsgSetCommitter{Operator: operator.String()})
 	require.Zero(t, res.TxResults[0].Code, res.TxResults[0].Log)

@@ -10,6 +10,7 @@ import (
 	authsigning "github.com/cosmos/cosmos-sdk/x/auth/signing"
 
 	accesstypes "github.com/trustedge/trustedge/x/access/types"
+	streamtypes "github.com/trustedge/trustedge/x/stream/types"
 )
 
 // SenderGateEdge is what the gate needs from x/edge.
@@ -25,8 +26,9 @@ type SenderGateAccess interface {
 }
 
 // PermissionedSenderDecorator admits a tx only if every signer is the
-// consortium authority, an edge operator, a node's committer (the account
-// its data plane signs epoch commitments with), or holds a live grant. It runs
+// consortium authority, an edge operator, or holds a live grant — or is a
+// node's committer (the account its data plane signs epoch commitments
+// with) and the tx holds only MsgCommitEpoch. It runs
 // before fees are deducted, so a refused sender pays nothing and its tx never
 // reaches the mempool. It runs in DeliverTx too: a proposer cannot slip such
 // a tx into a block.
@@ -51,25 +53,34 @@ func (d PermissionedSenderDecorator) AnteHandle(ctx sdk.Context, tx sdk.Tx, simu
 	if err != nil {
 		return ctx, err
 	}
+	commitsOnly := onlyEpochCommits(tx.GetMsgs())
 	for _, signer := range signers {
-		if err := d.admit(ctx, signer); err != nil {
+		if err := d.admit(ctx, signer, commitsOnly); err != nil {
 			return ctx, err
 		}
 	}
 	return next(ctx, tx, simulate)
 }
 
+// onlyEpochCommits reports whether every message is an epoch commitment: the
+// only thing a node's committer is admitted for.
+func onlyEpochCommits(msgs []sdk.Msg) bool {
+	for _, m := range msgs {
+		if _, ok := m.(*streamtypes.MsgCommitEpoch); !ok {
+			return false
+		}
+	}
+	return len(msgs) > 0
+}
+
 // admit runs on every CheckTx and DeliverTx. Each test is one point read
 // (x/access keeps a per-subject grant horizon for this); grant holders, the
 // bulk of senders, are tested first.
-func (d PermissionedSenderDecorator) admit(ctx sdk.Context, signer sdk.AccAddress) error {
+func (d PermissionedSenderDecorator) admit(ctx sdk.Context, signer sdk.AccAddress, commitsOnly bool) error {
 	if ok, err := d.access.HasLiveGrant(ctx, signer); err != nil || ok {
 		return err
 	}
 	if ok, err := d.edge.IsOperator(ctx, signer); err != nil || ok {
-		return err
-	}
-	if ok, err := d.edge.IsCommitter(ctx, signer); err != nil || ok {
 		return err
 	}
 	if ok, err := d.edge.IsAuthorityAddr(ctx, signer); err != nil || ok {
@@ -78,6 +89,19 @@ func (d PermissionedSenderDecorator) admit(ctx sdk.Context, signer sdk.AccAddres
 	bech, err := d.codec.BytesToString(signer)
 	if err != nil {
 		return err
+	}
+	// A committer is admitted for epoch commitments and nothing else: an
+	// operator names it without the authority, so it must not become a
+	// general way into the permissioned chain.
+	isCommitter, err := d.edge.IsCommitter(ctx, signer)
+	if err != nil {
+		return err
+	}
+	if isCommitter && commitsOnly {
+		return nil
+	}
+	if isCommitter {
+		return errorsmod.Wrapf(accesstypes.ErrSenderNotPermitted, "%s is a node's committer: it may only send MsgCommitEpoch", bech)
 	}
 	return errorsmod.Wrapf(accesstypes.ErrSenderNotPermitted, "%s", bech)
 }

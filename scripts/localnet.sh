@@ -148,16 +148,18 @@ TOML
   done
 }
 
-# signer_flags I: the data-plane signing flags of node I: its committer key
-# for its operator's node, or (homes made before committers) the operator key.
+# signer_flags I: sets SIGNER_FLAGS to node I's data-plane signing flags: its
+# committer key for its operator's node, or (homes made before committers)
+# the operator key.
 signer_flags() {
-  local home
+  local home op
   home="$(node_home "$1")"
   if "$BIN" keys show "committer$1" "${KR[@]}" --home "$home" >/dev/null 2>&1; then
-    echo --dataplane.committer-key "committer$1" \
-      --dataplane.operator "$("$BIN" keys show "node$1" -a "${KR[@]}" --home "$home")"
+    op="$("$BIN" keys show "node$1" -a "${KR[@]}" --home "$home")" || die "no operator key node$1 in $home"
+    [ -n "$op" ] || die "no operator key node$1 in $home"
+    SIGNER_FLAGS=(--dataplane.committer-key "committer$1" --dataplane.operator "$op")
   else
-    echo --dataplane.operator-key "node$1"
+    SIGNER_FLAGS=(--dataplane.operator-key "node$1")
   fi
 }
 
@@ -186,9 +188,9 @@ start() {
       log "node$i already running (pid $(cat "$home/trustedged.pid"))"
       continue
     fi
-    # shellcheck disable=SC2046 # signer_flags prints separate words
+    signer_flags "$i"
     nohup "$BIN" start --home "$home" \
-      $(signer_flags "$i") --dataplane.keyring-backend test \
+      "${SIGNER_FLAGS[@]}" --dataplane.keyring-backend test \
       --gateway.http-addr "127.0.0.1:$(gateway_port "$i")" \
       --gateway.grpc-addr "127.0.0.1:$(gateway_grpc_port "$i")" \
       >>"$home/trustedged.log" 2>&1 &

@@ -56,6 +56,7 @@ func (c *Committer) newFlight(e *store.Epoch, height int64) *flight {
 		epoch: e,
 		msg: &streamtypes.MsgCommitEpoch{
 			Sender:       c.cfg.Sender,
+			Node:         c.cfg.Operator,
 			Epoch:        e.Number,
 			Root:         e.Root,
 			ReadingCount: e.ReadingCount,

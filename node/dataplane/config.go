@@ -56,7 +56,7 @@ func AddFlags(cmd *cobra.Command) {
 	f := cmd.Flags()
 	f.Bool(FlagEnable, true, "run the edge data plane (ingest gateway, stream store, epoch committer)")
 	f.String(FlagStoreDir, "", "stream store directory (default <home>/data/streams)")
-	f.String(FlagOperatorKey, "", "keyring key of this node's edge operator; signs MsgCommitEpoch unless --"+FlagCommitterKey+" is set")
+	f.String(FlagOperatorKey, "", "keyring key of this node's edge operator; signs MsgCommitEpoch unless --"+FlagCommitterKey+" is set (with a committer, prefer --"+FlagOperator+": the operator key then need not be on this server)")
 	f.String(FlagCommitterKey, "", "keyring key of the node's committer (named with `tx edge set-committer`); signs MsgCommitEpoch so the operator key can stay elsewhere and the operator's own txs never race it")
 	f.String(FlagOperator, "", "this node's operator address; needed with --"+FlagCommitterKey+" when the operator key is not in this keyring")
 	f.String(FlagKeyringBackend, "test", "keyring backend holding the signing key (os|file|test)")

@@ -36,10 +36,12 @@ func Run(ctx context.Context, g *errgroup.Group, cfg Config, a *app.App, clientC
 		logger.Info("edge data plane disabled", "flag", FlagEnable)
 		return nil
 	}
-	if cfg.OperatorKey == "" && cfg.CommitterKey == "" {
-		logger.Info("edge data plane not started: no signing key; pass --" + FlagCommitterKey + " (with --" +
-			FlagOperator + ") or --" + FlagOperatorKey)
-		return nil
+	if has, err := hasSigningKey(cfg); err != nil || !has {
+		if err == nil {
+			logger.Info("edge data plane not started: no signing key; pass --" + FlagCommitterKey + " (with --" +
+				FlagOperator + ") or --" + FlagOperatorKey)
+		}
+		return err
 	}
 	if clientCtx.Client == nil {
 		return errors.New("edge data plane needs the in-process CometBFT client: enable the gRPC or API server")

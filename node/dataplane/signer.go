@@ -23,6 +23,19 @@ type Signer struct {
 	Operator sdk.AccAddress
 }
 
+// hasSigningKey reports whether the config names a key to sign epoch
+// commitments with (without one a node runs as a plain validator); an
+// operator address with no key is a mistake, not a choice.
+func hasSigningKey(cfg Config) (bool, error) {
+	if cfg.OperatorKey != "" || cfg.CommitterKey != "" {
+		return true, nil
+	}
+	if cfg.Operator != "" {
+		return false, fmt.Errorf("--%s is set but no key signs for it: pass --%s", FlagOperator, FlagCommitterKey)
+	}
+	return false, nil
+}
+
 // resolveSigner picks the signing key and the node from the config:
 //
 //	--dataplane.committer-key K --dataplane.operator ADDR   K signs for node ADDR (the operator key stays elsewhere)

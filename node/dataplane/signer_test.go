@@ -53,6 +53,19 @@ func TestResolveSigner(t *testing.T) {
 	}
 }
 
+func TestHasSigningKey(t *testing.T) {
+	for _, cfg := range []Config{{OperatorKey: "op"}, {CommitterKey: "c", Operator: "edge1x"}, {CommitterKey: "c"}} {
+		has, err := hasSigningKey(cfg)
+		require.NoError(t, err)
+		require.True(t, has, "%+v", cfg)
+	}
+	has, err := hasSigningKey(Config{})
+	require.NoError(t, err)
+	require.False(t, has, "no key: a plain validator")
+	_, err = hasSigningKey(Config{Operator: "edge1x"})
+	require.ErrorContains(t, err, "pass --dataplane.committer-key")
+}
+
 func TestResolveSignerRejections(t *testing.T) {
 	kr, op, committer := testKeyring(t)
 	for _, tc := range []struct {

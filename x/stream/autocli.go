@@ -93,9 +93,13 @@ func (am AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
 				{
 					RpcMethod: "CommitEpoch",
 					Use:       "commit-epoch [epoch] [root] [reading-count] [stream-count] [window-start] [window-end]",
-					Short:     "Commit an epoch root as an edge node operator (the node's committer does this every block)",
+					Short:     "Commit an epoch root as an edge node operator (the node's data plane does this every block)",
 					Long: "root is the 32-byte epoch root (hex or base64); epochs are contiguous per node from 1; " +
 						"window-start and window-end are the ingest times (unix ns) of the epoch's first and last reading.",
+					// The msg's `node` field would clash with the RPC --node flag.
+					FlagOptions: map[string]*autocliv1.FlagOptions{
+						"node": {Name: "for-node", Usage: "operator address of the node the epoch belongs to (default: the signer's own node)"},
+					},
 					Example: "trustedged tx stream commit-epoch 1 <root-hex> 120 3 1767225600000000000 1767225605000000000 --from operator",
 					PositionalArgs: []*autocliv1.PositionalArgDescriptor{
 						{ProtoField: "epoch"}, {ProtoField: "root"}, {ProtoField: "reading_count"},

@@ -41,8 +41,12 @@ func (k Keeper) CommittingNode(ctx context.Context, sender sdk.AccAddress) (oper
 	if err != nil {
 		return nil, node, false, err
 	}
-	// The index and the node are written together, so the node exists.
+	// The index and the node are written together, so the node exists; if
+	// it ever did not, the sender commits for nothing.
 	node, err = k.Nodes.Get(ctx, operator)
+	if errorsIsNotFound(err) {
+		return nil, node, false, nil
+	}
 	return operator, node, err == nil, err
 }
 
@@ -59,6 +63,10 @@ func (k msgServer) SetCommitter(ctx context.Context, msg *types.MsgSetCommitter)
 		return nil, err
 	}
 	old := node.Committer
+	if msg.Committer != "" && node.Status == types.NODE_STATUS_JAILED {
+		// A jailed node commits nothing; it may only clear its committer.
+		return nil, errorsmod.Wrapf(types.ErrNodeJailed, "%s may not name a committer", msg.Operator)
+	}
 	if msg.Committer == "" {
 		if old == "" {
 			return nil, errorsmod.Wrapf(types.ErrInvalidCommitter, "node %s has no committer to clear", msg.Operator)

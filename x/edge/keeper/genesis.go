@@ -39,17 +39,21 @@ func (k Keeper) InitGenesis(ctx context.Context, gs *types.GenesisState) ([]abci
 		if err != nil {
 			return nil, err
 		}
-		if err := k.Nodes.Set(ctx, operator, n); err != nil {
-			return nil, err
-		}
 		if n.Committer != "" {
 			committer, err := k.addressCodec.StringToBytes(n.Committer)
 			if err != nil {
 				return nil, err
 			}
+			// Stored canonical (lower case), as MsgSetCommitter stores it.
+			if n.Committer, err = k.addressCodec.BytesToString(committer); err != nil {
+				return nil, err
+			}
 			if err := k.Committers.Set(ctx, committer, operator); err != nil {
 				return nil, err
 			}
+		}
+		if err := k.Nodes.Set(ctx, operator, n); err != nil {
+			return nil, err
 		}
 		pk, err := n.ConsPubKey()
 		if err != nil {

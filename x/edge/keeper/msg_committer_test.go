@@ -114,6 +114,21 @@ func (s *KeeperSuite) TestSetCommitterSignerIsOperator() {
 	s.Require().Equal([][]byte{s.nodes[0].OpAddr}, signers)
 }
 
+// TestSetCommitterOnJailedNode: a jailed node commits nothing, so it may
+// clear its committer but not name one.
+func (s *KeeperSuite) TestSetCommitterOnJailedNode() {
+	n := s.nodes[0]
+	c := edgetestutil.AddrStr("c")
+	s.Require().NoError(s.setCommitter(n.Operator, c))
+	s.jail(n)
+	s.f.ResetEvents()
+	s.requireRejected(types.ErrNodeJailed, func() error { return s.setCommitter(n.Operator, edgetestutil.AddrStr("other")) })
+	s.Require().NoError(s.setCommitter(n.Operator, ""))
+	_, found := s.committerOf("c")
+	s.Require().False(found)
+	s.requireRejected(types.ErrNodeJailed, func() error { return s.setCommitter(n.Operator, c) })
+}
+
 // TestCommitterCannotBecomeOperator: registering a node whose operator is a
 // committer would make one account resolve to two nodes.
 func (s *KeeperSuite) TestCommitterCannotBecomeOperator() {

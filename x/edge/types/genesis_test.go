@@ -175,3 +175,27 @@ func TestQueryResponsesUnpackKeys(t *testing.T) {
 		require.NoError(t, err)
 	}
 }
+
+// TestGenesisValidateCommitterMessages pins which rule refused each bad
+// committer (the table above only checks that one did).
+func TestGenesisValidateCommitterMessages(t *testing.T) {
+	ac := edgetestutil.AddressCodec()
+	for _, tc := range []struct {
+		name, want string
+		mutate     func(gs *types.GenesisState)
+	}{
+		{"serves two nodes", "already commits for", func(gs *types.GenesisState) {
+			gs.Nodes[0].Committer, gs.Nodes[2].Committer = edgetestutil.AddrStr("c"), strings.ToUpper(edgetestutil.AddrStr("c"))
+		}},
+		{"its own operator", "operates an edge node", func(gs *types.GenesisState) { gs.Nodes[1].Committer = gs.Nodes[1].Operator }},
+		{"another operator", "operates an edge node", func(gs *types.GenesisState) { gs.Nodes[0].Committer = gs.Nodes[2].Operator }},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			gs := validGenesis(t)
+			tc.mutate(gs)
+			err := gs.Validate(ac)
+			require.ErrorIs(t, err, types.ErrInvalidGenesis)
+			require.ErrorContains(t, err, tc.want)
+		})
+	}
+}

@@ -52,7 +52,8 @@ func (k Keeper) usableDevice(ctx context.Context, id, owner string) (devicetypes
 // with x/edge MsgSetCommitter) and fails unless that node is registered and
 // not jailed. A STALE node (missed heartbeats) may still commit: it is still
 // ingesting, and its data must not be lost because its heartbeat tx was late.
-func (k Keeper) committingNode(ctx context.Context, sender sdk.AccAddress, senderStr string) (sdk.AccAddress, string, error) {
+// node (bech32, may be empty) is the node the sender says it commits for.
+func (k Keeper) committingNode(ctx context.Context, sender sdk.AccAddress, senderStr, node string) (sdk.AccAddress, string, error) {
 	operator, n, found, err := k.edge.CommittingNode(ctx, sender)
 	if err != nil {
 		return nil, "", err
@@ -61,6 +62,15 @@ func (k Keeper) committingNode(ctx context.Context, sender sdk.AccAddress, sende
 		return nil, "", errorsmod.Wrapf(types.ErrNotOperator, "%s is neither an edge node operator nor a node's committer", senderStr)
 	}
 	operatorStr := k.addrString(operator)
+	if node != "" {
+		want, _, err := k.decodeAddress("node", node)
+		if err != nil {
+			return nil, "", err
+		}
+		if !want.Equals(operator) {
+			return nil, "", errorsmod.Wrapf(types.ErrWrongNode, "%s commits for node %s, not %s", senderStr, operatorStr, node)
+		}
+	}
 	if n.Status == edgetypes.NODE_STATUS_JAILED {
 		return nil, "", errorsmod.Wrapf(types.ErrNodeJailed, "%s", operatorStr)
 	}

@@ -30,7 +30,7 @@ func (k msgServer) CommitEpoch(ctx context.Context, msg *types.MsgCommitEpoch) (
 	if err := types.ValidateCommitShape(msg.Root, msg.ReadingCount, msg.StreamCount, msg.WindowStart, msg.WindowEnd, params.MaxReadingsPerEpoch); err != nil {
 		return nil, err
 	}
-	operator, operatorStr, err := k.committingNode(ctx, sender, senderStr)
+	operator, operatorStr, err := k.committingNode(ctx, sender, senderStr, msg.Node)
 	if err != nil {
 		return nil, err
 	}

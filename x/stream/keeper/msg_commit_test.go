@@ -97,6 +97,29 @@ func (s *StreamSuite) TestCommitByCommitter() {
 	s.Require().Equal(uint64(0), s.lastEpoch(s.node1), "a committer commits for its own node only")
 }
 
+// The data plane names the node in every commitment: a committer that
+// another node named (or a typo in --dataplane.operator) is refused, not
+// recorded under the wrong node.
+func (s *StreamSuite) TestCommitNamesItsNode() {
+	committer := streamtestutil.AddrStr("committer0")
+	s.f.SetCommitter(s.T(), s.node0, committer)
+	msg := streamtestutil.CommitMsg(committer, 1)
+	msg.Node = s.node1
+	s.requireRejected(types.ErrWrongNode, func() error { return s.commit(msg) })
+	msg.Node = "edge1nope"
+	s.requireRejected(types.ErrInvalidAddress, func() error { return s.commit(msg) })
+	own := streamtestutil.CommitMsg(s.node1, 1)
+	own.Node = s.node0
+	s.requireRejected(types.ErrWrongNode, func() error { return s.commit(own) })
+
+	msg.Node = strings.ToUpper(s.node0)
+	s.Require().NoError(s.commit(msg))
+	own.Node = s.node1
+	s.Require().NoError(s.commit(own))
+	s.Require().Equal(uint64(1), s.lastEpoch(s.node0))
+	s.Require().Equal(uint64(1), s.lastEpoch(s.node1))
+}
+
 func (s *StreamSuite) TestCommitByCommitterRejections() {
 	cleared := streamtestutil.AddrStr("cleared")
 	s.f.SetCommitter(s.T(), s.node1, cleared)

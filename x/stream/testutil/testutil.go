@@ -266,6 +266,13 @@ func (f *Fixture) RemoveNode(tb testing.TB, operator string) {
 	tb.Helper()
 	bz, err := f.AddrCodec.StringToBytes(operator)
 	require.NoError(tb, err)
+	n, err := f.Edge.Nodes.Get(f.Ctx, bz)
+	require.NoError(tb, err)
+	if n.Committer != "" { // as x/edge RemoveNode does
+		c, err := f.AddrCodec.StringToBytes(n.Committer)
+		require.NoError(tb, err)
+		require.NoError(tb, f.Edge.Committers.Remove(f.Ctx, c))
+	}
 	require.NoError(tb, f.Edge.Nodes.Remove(f.Ctx, bz))
 }
 

@@ -21,4 +21,5 @@ var (
 	ErrInvalidGenesis     = errors.Register(ModuleName, 16, "invalid genesis")
 	ErrNodeJailed         = errors.Register(ModuleName, 17, "edge node is jailed")
 	ErrReadingNotFound    = errors.Register(ModuleName, 18, "reading not found")
+	ErrWrongNode          = errors.Register(ModuleName, 19, "sender does not commit for this node")
 )
