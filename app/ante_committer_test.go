@@ -53,7 +53,19 @@ func TestCommitterThroughTheApp(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, uint64(1), last, "the committer's epoch is the operator's node's")
 
-	// It is admitted for epoch commitments only: a bank send, alone or next
+	// Its heartbeat (what the data plane sends every few blocks) is the
+	// operator's node's.
+	res = c.NextBlock(c.SignTx(committer, &edgetypes.MsgHeartbeat{
+		Sender: committer.String(), Node: operator.String(), Load: edgetypes.Load{CpuMillicores: 250},
+	}))
+	require.Zero(t, res.TxResults[0].Code, res.TxResults[0].Log)
+	c.SyncAccount(committer)
+	node, err := c.App.EdgeKeeper.GetNode(c.Context(), operator.Address)
+	require.NoError(t, err)
+	require.Equal(t, uint64(250), node.LastLoad.CpuMillicores)
+	require.Equal(t, c.Height(), node.LastHeartbeatHeight)
+
+	// It is admitted for its node's reports only: a bank send, alone or next
 	// to a commitment, is refused before execution and costs it nothing.
 	before := c.Balance(committer.Address, app.FeeDenom)
 	for name, msgs := range map[string][]sdk.Msg{
@@ -66,7 +78,7 @@ func TestCommitterThroughTheApp(t *testing.T) {
 	} {
 		res := c.CheckTx(c.SignTx(committer, msgs...))
 		require.Equal(t, accesstypes.ErrSenderNotPermitted.ABCICode(), res.Code, name)
-		require.Contains(t, res.Log, "may only send MsgCommitEpoch", name)
+		require.Contains(t, res.Log, "may only send MsgCommitEpoch and MsgHeartbeat", name)
 	}
 	require.Equal(t, before, c.Balance(committer.Address, app.FeeDenom))
 

@@ -10,6 +10,7 @@ import (
 	authsigning "github.com/cosmos/cosmos-sdk/x/auth/signing"
 
 	accesstypes "github.com/trustedge/trustedge/x/access/types"
+	edgetypes "github.com/trustedge/trustedge/x/edge/types"
 	streamtypes "github.com/trustedge/trustedge/x/stream/types"
 )
 
@@ -27,8 +28,8 @@ type SenderGateAccess interface {
 
 // PermissionedSenderDecorator admits a tx only if every signer is the
 // consortium authority, an edge operator, or holds a live grant — or is a
-// node's committer (the account its data plane signs epoch commitments
-// with) and the tx holds only MsgCommitEpoch. It runs
+// node's committer (the account its data plane signs with) and the tx holds
+// only MsgCommitEpoch and MsgHeartbeat. It runs
 // before fees are deducted, so a refused sender pays nothing and its tx never
 // reaches the mempool. It runs in DeliverTx too: a proposer cannot slip such
 // a tx into a block.
@@ -53,20 +54,22 @@ func (d PermissionedSenderDecorator) AnteHandle(ctx sdk.Context, tx sdk.Tx, simu
 	if err != nil {
 		return ctx, err
 	}
-	commitsOnly := onlyEpochCommits(tx.GetMsgs())
+	reportsOnly := onlyNodeReports(tx.GetMsgs())
 	for _, signer := range signers {
-		if err := d.admit(ctx, signer, commitsOnly); err != nil {
+		if err := d.admit(ctx, signer, reportsOnly); err != nil {
 			return ctx, err
 		}
 	}
 	return next(ctx, tx, simulate)
 }
 
-// onlyEpochCommits reports whether every message is an epoch commitment: the
-// only thing a node's committer is admitted for.
-func onlyEpochCommits(msgs []sdk.Msg) bool {
+// onlyNodeReports reports whether every message is an epoch commitment or a
+// heartbeat: all a node's committer is admitted for.
+func onlyNodeReports(msgs []sdk.Msg) bool {
 	for _, m := range msgs {
-		if _, ok := m.(*streamtypes.MsgCommitEpoch); !ok {
+		switch m.(type) {
+		case *streamtypes.MsgCommitEpoch, *edgetypes.MsgHeartbeat:
+		default:
 			return false
 		}
 	}
@@ -76,7 +79,7 @@ func onlyEpochCommits(msgs []sdk.Msg) bool {
 // admit runs on every CheckTx and DeliverTx. Each test is one point read
 // (x/access keeps a per-subject grant horizon for this); grant holders, the
 // bulk of senders, are tested first.
-func (d PermissionedSenderDecorator) admit(ctx sdk.Context, signer sdk.AccAddress, commitsOnly bool) error {
+func (d PermissionedSenderDecorator) admit(ctx sdk.Context, signer sdk.AccAddress, reportsOnly bool) error {
 	if ok, err := d.access.HasLiveGrant(ctx, signer); err != nil || ok {
 		return err
 	}
@@ -90,18 +93,18 @@ func (d PermissionedSenderDecorator) admit(ctx sdk.Context, signer sdk.AccAddres
 	if err != nil {
 		return err
 	}
-	// A committer is admitted for epoch commitments and nothing else: an
-	// operator names it without the authority, so it must not become a
-	// general way into the permissioned chain.
+	// A committer is admitted for its node's reports (epoch commitments and
+	// heartbeats) and nothing else: an operator names it without the
+	// authority, so it must not become a general way into the chain.
 	isCommitter, err := d.edge.IsCommitter(ctx, signer)
 	if err != nil {
 		return err
 	}
-	if isCommitter && commitsOnly {
+	if isCommitter && reportsOnly {
 		return nil
 	}
 	if isCommitter {
-		return errorsmod.Wrapf(accesstypes.ErrSenderNotPermitted, "%s is a node's committer: it may only send MsgCommitEpoch", bech)
+		return errorsmod.Wrapf(accesstypes.ErrSenderNotPermitted, "%s is a node's committer: it may only send MsgCommitEpoch and MsgHeartbeat", bech)
 	}
 	return errorsmod.Wrapf(accesstypes.ErrSenderNotPermitted, "%s", bech)
 }

@@ -53,7 +53,7 @@ func runHistory(t *testing.T, a *apptesting.Chain) (newNode *apptesting.Node) {
 		[]*apptesting.Account{g.Authority, g.Nodes[1].Operator},
 		[][]sdk.Msg{
 			{&edgetypes.MsgSetPower{Authority: g.Authority.String(), Operator: g.Nodes[0].Operator.String(), Power: 12}},
-			{&edgetypes.MsgHeartbeat{Operator: g.Nodes[1].Operator.String(), Load: edgetypes.Load{CpuMillicores: 1500, ActiveTasks: 3}}},
+			{&edgetypes.MsgHeartbeat{Sender: g.Nodes[1].Operator.String(), Load: edgetypes.Load{CpuMillicores: 1500, ActiveTasks: 3}}},
 		})
 	require.Equal(t, []abci.ValidatorUpdate{g.Nodes[0].ValidatorUpdate(12)}, res.ValidatorUpdates)
 	hbHeight := a.Height()
@@ -220,7 +220,7 @@ func TestZeroHeightExportRestartsHeartbeatWindow(t *testing.T) {
 	msgs := make([][]sdk.Msg, len(g.Nodes))
 	for i, n := range g.Nodes {
 		signers[i] = n.Operator
-		msgs[i] = []sdk.Msg{&edgetypes.MsgHeartbeat{Operator: n.Operator.String()}}
+		msgs[i] = []sdk.Msg{&edgetypes.MsgHeartbeat{Sender: n.Operator.String()}}
 	}
 	a.DeliverTxs(signers, msgs) // height 13
 	a.NextBlock()

@@ -76,6 +76,25 @@ func TestStreamIngestAndProve(t *testing.T) {
 	require.NoError(t, err)
 	require.GreaterOrEqual(t, committerSeq, lastEpoch, "committer0 signed the epochs")
 
+	// Every node's data plane reports its measured load on its own (node1
+	// got no CLI heartbeat): a heartbeat height and the process's memory.
+	nodeOut, err := ln.CLI("query", "edge", "node", ln.KeyAddress(1, "node1"), "--output", "json")
+	require.NoError(t, err, nodeOut)
+	require.Contains(t, nodeOut, "{", "node query printed no JSON")
+	var nodeRes struct {
+		Node struct {
+			LastHeartbeatHeight string `json:"last_heartbeat_height"`
+			LastLoad            struct {
+				MemoryMib string `json:"memory_mib"`
+			} `json:"last_load"`
+		} `json:"node"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(nodeOut[strings.Index(nodeOut, "{"):]), &nodeRes), nodeOut)
+	hbHeight, _ := strconv.ParseInt(nodeRes.Node.LastHeartbeatHeight, 10, 64)
+	memMib, _ := strconv.ParseUint(nodeRes.Node.LastLoad.MemoryMib, 10, 64)
+	require.Positive(t, hbHeight, nodeOut)
+	require.Positive(t, memMib, nodeOut)
+
 	// Every acknowledged reading is stored: heads cover the last acked seqs.
 	for stream, last := range rep.lastAcked() {
 		head, err := ln.Head(0, stream)

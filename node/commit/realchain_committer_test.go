@@ -50,7 +50,7 @@ func TestCommitterKeyLeavesTheOperatorAccountAlone(t *testing.T) {
 	for i := range beats {
 		appendN(t, st, fmt.Sprintf("s%d", i%3), 5)
 		want += 5
-		_, err := cli.Broadcast(ctx, &edgetypes.MsgHeartbeat{Operator: op.String(), Load: edgetypes.Load{ActiveTasks: uint32(i)}})
+		_, err := cli.Broadcast(ctx, &edgetypes.MsgHeartbeat{Sender: op.String(), Load: edgetypes.Load{ActiveTasks: uint32(i)}})
 		require.NoError(t, err, "heartbeat %d", i)
 		time.Sleep(5 * time.Millisecond)
 	}

@@ -28,6 +28,7 @@ const (
 	FlagCommitGas      = "stream.commit-gas"
 	FlagCloseDelay     = "stream.close-delay"
 	FlagPruneInterval  = "stream.prune-interval"
+	FlagHeartbeatEvery = "dataplane.heartbeat-blocks"
 )
 
 // Config is the data plane's configuration.
@@ -49,6 +50,8 @@ type Config struct {
 	CloseDelay     time.Duration
 	PruneInterval  time.Duration
 	PollInterval   time.Duration
+	// HeartbeatBlocks is how often the node reports its load (0: never).
+	HeartbeatBlocks int64
 }
 
 // AddFlags registers the data plane's start flags.
@@ -68,6 +71,7 @@ func AddFlags(cmd *cobra.Command) {
 	f.Int64(FlagEpochBlocks, 1, "close and commit an epoch every this many blocks")
 	f.Uint64(FlagCommitGas, 400000, "gas limit of MsgCommitEpoch transactions")
 	f.Duration(FlagPruneInterval, time.Minute, "how often raw readings past their stream's retention_seconds are deleted (once their epoch is on chain)")
+	f.Int64(FlagHeartbeatEvery, 30, "send the node's MsgHeartbeat (measured load) every this many blocks, signed like the epoch commitments; keep it well below the chain's heartbeat_timeout_blocks (0: never)")
 	f.Duration(FlagCloseDelay, -1, "close an epoch this long after each block, so it catches the readings that arrive while the next block waits (negative: half of consensus timeout_commit)")
 }
 
@@ -76,23 +80,27 @@ func AddFlags(cmd *cobra.Command) {
 // block and the next proposal).
 func ReadConfig(home string, opts servertypes.AppOptions, timeoutCommit time.Duration) (Config, error) {
 	c := Config{
-		Enable:         cast.ToBool(opts.Get(FlagEnable)),
-		Home:           home,
-		StoreDir:       cast.ToString(opts.Get(FlagStoreDir)),
-		OperatorKey:    cast.ToString(opts.Get(FlagOperatorKey)),
-		CommitterKey:   cast.ToString(opts.Get(FlagCommitterKey)),
-		Operator:       cast.ToString(opts.Get(FlagOperator)),
-		KeyringBackend: cast.ToString(opts.Get(FlagKeyringBackend)),
-		HTTPAddr:       cast.ToString(opts.Get(FlagHTTPAddr)),
-		GRPCAddr:       cast.ToString(opts.Get(FlagGRPCAddr)),
-		RatePerDevice:  cast.ToFloat64(opts.Get(FlagRatePerDevice)),
-		Burst:          cast.ToInt(opts.Get(FlagBurst)),
-		QuietAccepted:  cast.ToBool(opts.Get(FlagQuietAccepted)),
-		EpochBlocks:    cast.ToInt64(opts.Get(FlagEpochBlocks)),
-		CommitGas:      cast.ToUint64(opts.Get(FlagCommitGas)),
-		CloseDelay:     cast.ToDuration(opts.Get(FlagCloseDelay)),
-		PruneInterval:  cast.ToDuration(opts.Get(FlagPruneInterval)),
-		PollInterval:   20 * time.Millisecond,
+		Enable:          cast.ToBool(opts.Get(FlagEnable)),
+		Home:            home,
+		StoreDir:        cast.ToString(opts.Get(FlagStoreDir)),
+		OperatorKey:     cast.ToString(opts.Get(FlagOperatorKey)),
+		CommitterKey:    cast.ToString(opts.Get(FlagCommitterKey)),
+		Operator:        cast.ToString(opts.Get(FlagOperator)),
+		KeyringBackend:  cast.ToString(opts.Get(FlagKeyringBackend)),
+		HTTPAddr:        cast.ToString(opts.Get(FlagHTTPAddr)),
+		GRPCAddr:        cast.ToString(opts.Get(FlagGRPCAddr)),
+		RatePerDevice:   cast.ToFloat64(opts.Get(FlagRatePerDevice)),
+		Burst:           cast.ToInt(opts.Get(FlagBurst)),
+		QuietAccepted:   cast.ToBool(opts.Get(FlagQuietAccepted)),
+		EpochBlocks:     cast.ToInt64(opts.Get(FlagEpochBlocks)),
+		CommitGas:       cast.ToUint64(opts.Get(FlagCommitGas)),
+		CloseDelay:      cast.ToDuration(opts.Get(FlagCloseDelay)),
+		PruneInterval:   cast.ToDuration(opts.Get(FlagPruneInterval)),
+		PollInterval:    20 * time.Millisecond,
+		HeartbeatBlocks: cast.ToInt64(opts.Get(FlagHeartbeatEvery)),
+	}
+	if opts.Get(FlagHeartbeatEvery) == nil {
+		c.HeartbeatBlocks = 30
 	}
 	if c.StoreDir == "" {
 		c.StoreDir = filepath.Join(home, "data", "streams")

@@ -9,6 +9,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"path/filepath"
 	"sync"
 	"time"
 
@@ -96,6 +97,17 @@ func Run(ctx context.Context, g *errgroup.Group, cfg Config, a *app.App, clientC
 
 	var wg sync.WaitGroup
 	wg.Add(3)
+	if cfg.HeartbeatBlocks > 0 {
+		hb := &Heartbeater{Broadcaster: bc, Chain: view, Sender: signer.Address.String(), Operator: operator,
+			EveryBlocks: cfg.HeartbeatBlocks, Poll: 100 * time.Millisecond,
+			Sample: newLoadSampler(filepath.Join(cfg.Home, "data")).Sample, Log: logger.With("component", "heartbeat")}
+		wg.Add(1)
+		g.Go(func() error {
+			defer wg.Done()
+			hb.Run(ctx)
+			return nil
+		})
+	}
 	g.Go(func() error {
 		defer wg.Done()
 		pruner.Run(ctx)
@@ -124,6 +136,7 @@ func Run(ctx context.Context, g *errgroup.Group, cfg Config, a *app.App, clientC
 		return st.Close()
 	})
 	logger.Info("edge data plane started", "operator", operator, "signer", signer.Address.String(), "http", cfg.HTTPAddr, "grpc", cfg.GRPCAddr,
-		"store", cfg.StoreDir, "epoch_blocks", cfg.EpochBlocks, "close_delay", cfg.CloseDelay)
+		"store", cfg.StoreDir, "epoch_blocks", cfg.EpochBlocks, "close_delay", cfg.CloseDelay,
+		"heartbeat_blocks", cfg.HeartbeatBlocks)
 	return nil
 }

@@ -76,8 +76,12 @@ func (am AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
 				{
 					RpcMethod: "Heartbeat",
 					Use:       "heartbeat",
-					Short:     "Report your node's load (operator only)",
+					Short:     "Report your node's load (its operator or committer; the node's data plane does this every 30 blocks)",
 					Example:   `trustedged tx edge heartbeat --load '{"cpu_millicores":500,"active_tasks":2}' --from node0`,
+					// The msg's `node` field would clash with the RPC --node flag.
+					FlagOptions: map[string]*autocliv1.FlagOptions{
+						"node": {Name: "for-node", Usage: "operator address of the node reporting (default: the signer's own node)"},
+					},
 				},
 				{
 					RpcMethod: "SetCommitter",

@@ -94,7 +94,7 @@ func bankSendMsg(from, to *account) sdk.Msg {
 // heartbeatMsg is an operator's load report.
 func heartbeatMsg(op *account, n uint64) sdk.Msg {
 	return &edgetypes.MsgHeartbeat{
-		Operator: op.addrStr,
+		Sender: op.addrStr,
 		Load: edgetypes.Load{
 			CpuMillicores: 500 + n%1500,
 			MemoryMib:     2048 + n%512,

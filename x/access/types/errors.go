@@ -25,7 +25,7 @@ var (
 )
 
 // ErrSenderNotPermitted is returned by the ante handler's permissioned-sender gate.
-var ErrSenderNotPermitted = errors.Register(ModuleName, 20, "sender not permitted: not the authority, an edge operator, the holder of a live grant, or a node's committer sending epoch commitments")
+var ErrSenderNotPermitted = errors.Register(ModuleName, 20, "sender not permitted: not the authority, an edge operator, the holder of a live grant, or a node's committer sending its node's reports")
 
 // ErrTooManyRoles bounds role memberships, so Check's cost stays bounded.
 var ErrTooManyRoles = errors.Register(ModuleName, 21, "member is in too many roles")

@@ -160,7 +160,7 @@ func (s *KeeperSuite) setTimeout(blocks int64) {
 
 func (s *KeeperSuite) heartbeat(i int) {
 	s.T().Helper()
-	_, err := s.f.MsgServer.Heartbeat(s.ctx(), &types.MsgHeartbeat{Operator: s.nodes[i].Operator})
+	_, err := s.f.MsgServer.Heartbeat(s.ctx(), &types.MsgHeartbeat{Sender: s.nodes[i].Operator})
 	s.Require().NoError(err)
 }
 
@@ -199,7 +199,7 @@ func (s *KeeperSuite) TestStaleAfterTimeout() {
 
 	// A heartbeat brings it back, and it stays back within the window.
 	s.setHeight(13)
-	_, err = s.f.MsgServer.Heartbeat(s.ctx(), &types.MsgHeartbeat{Operator: silent.Operator})
+	_, err = s.f.MsgServer.Heartbeat(s.ctx(), &types.MsgHeartbeat{Sender: silent.Operator})
 	s.Require().NoError(err)
 	s.Require().Equal(types.NODE_STATUS_ACTIVE, s.f.Node(s.T(), silent).Status)
 	s.requireEvents(

@@ -29,7 +29,7 @@ func BenchmarkHeartbeat(b *testing.B) {
 	fx, nodes := benchFixture(b, types.DefaultParams())
 	msgs := make([]*types.MsgHeartbeat, len(nodes))
 	for i, n := range nodes {
-		msgs[i] = &types.MsgHeartbeat{Operator: n.Operator, Load: types.Load{CpuMillicores: uint64(i), ActiveTasks: 3}}
+		msgs[i] = &types.MsgHeartbeat{Sender: n.Operator, Load: types.Load{CpuMillicores: uint64(i), ActiveTasks: 3}}
 	}
 	b.ReportAllocs()
 	i := 0

@@ -22,11 +22,11 @@ func (k Keeper) IsCommitter(ctx context.Context, addr sdk.AccAddress) (bool, err
 	return k.Committers.Has(ctx, addr)
 }
 
-// CommittingNode resolves the sender of an epoch commitment to the node it
-// commits for: the sender's own node if it is an operator, else the node
-// that named it committer. found is false if it is neither. One read for an
+// NodeOfSender resolves the sender of an epoch commitment or a heartbeat to
+// the node it speaks for: the sender's own node if it is an operator, else
+// the node that named it committer. found is false if it is neither. One read for an
 // operator, two for a committer.
-func (k Keeper) CommittingNode(ctx context.Context, sender sdk.AccAddress) (operator sdk.AccAddress, node types.EdgeNode, found bool, err error) {
+func (k Keeper) NodeOfSender(ctx context.Context, sender sdk.AccAddress) (operator sdk.AccAddress, node types.EdgeNode, found bool, err error) {
 	node, err = k.Nodes.Get(ctx, sender)
 	if err == nil {
 		return sender, node, true, nil

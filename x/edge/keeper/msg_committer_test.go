@@ -14,7 +14,7 @@ func (s *KeeperSuite) setCommitter(operator, committer string) error {
 
 // committerOf reads the committer index: the operator committer serves.
 func (s *KeeperSuite) committerOf(committer string) (string, bool) {
-	op, _, found, err := s.f.Keeper.CommittingNode(s.ctx(), edgetestutil.Addr(committer))
+	op, _, found, err := s.f.Keeper.NodeOfSender(s.ctx(), edgetestutil.Addr(committer))
 	s.Require().NoError(err)
 	if !found {
 		return "", false
@@ -35,7 +35,7 @@ func (s *KeeperSuite) TestSetCommitter() {
 	op, found := s.committerOf("committer-1")
 	s.Require().True(found)
 	s.Require().Equal(n.Operator, op)
-	_, served, _, err := s.f.Keeper.CommittingNode(s.ctx(), edgetestutil.Addr("committer-1"))
+	_, served, _, err := s.f.Keeper.NodeOfSender(s.ctx(), edgetestutil.Addr("committer-1"))
 	s.Require().NoError(err)
 	s.Require().Equal(s.f.Node(s.T(), n), served, "the committer resolves to its node's record")
 	isC, err := s.f.Keeper.IsCommitter(s.ctx(), edgetestutil.Addr("committer-1"))
@@ -44,7 +44,7 @@ func (s *KeeperSuite) TestSetCommitter() {
 	s.requireEvents(&types.EventCommitterSet{Operator: n.Operator, NewCommitter: c1})
 
 	// The operator still resolves to its own node.
-	opAddr, node, found, err := s.f.Keeper.CommittingNode(s.ctx(), n.OpAddr)
+	opAddr, node, found, err := s.f.Keeper.NodeOfSender(s.ctx(), n.OpAddr)
 	s.Require().NoError(err)
 	s.Require().True(found)
 	s.Require().Equal(n.OpAddr, opAddr)
@@ -112,6 +112,41 @@ func (s *KeeperSuite) TestSetCommitterSignerIsOperator() {
 	})
 	s.Require().NoError(err)
 	s.Require().Equal([][]byte{s.nodes[0].OpAddr}, signers)
+}
+
+// TestHeartbeatByCommitter: the data plane reports its node's load with the
+// committer's account; the heartbeat is the node's, and naming another node
+// is refused.
+func (s *KeeperSuite) TestHeartbeatByCommitter() {
+	n := s.nodes[0]
+	c := edgetestutil.AddrStr("c")
+	s.Require().NoError(s.setCommitter(n.Operator, c))
+	s.setHeight(7)
+	load := types.Load{CpuMillicores: 700, MemoryMib: 300}
+	_, err := s.f.MsgServer.Heartbeat(s.ctx(), &types.MsgHeartbeat{Sender: c, Node: n.Operator, Load: load})
+	s.Require().NoError(err)
+	got := s.f.Node(s.T(), n)
+	s.Require().Equal(load, got.LastLoad)
+	s.Require().Equal(int64(7), got.LastHeartbeatHeight)
+	s.requireEvents(&types.EventHeartbeat{Operator: n.Operator, Load: load})
+
+	for name, tc := range map[string]struct {
+		msg *types.MsgHeartbeat
+		err error
+	}{
+		"another node":              {&types.MsgHeartbeat{Sender: c, Node: s.nodes[1].Operator}, types.ErrWrongNode},
+		"operator for another node": {&types.MsgHeartbeat{Sender: n.Operator, Node: s.nodes[1].Operator}, types.ErrWrongNode},
+		"bad node":                  {&types.MsgHeartbeat{Sender: c, Node: "edge1nope"}, types.ErrInvalidAddress},
+		"a plain account":           {&types.MsgHeartbeat{Sender: edgetestutil.AddrStr("stranger")}, types.ErrNodeNotFound},
+		"bad sender":                {&types.MsgHeartbeat{Sender: "nope"}, types.ErrInvalidAddress},
+	} {
+		s.Run(name, func() {
+			s.requireRejected(tc.err, func() error {
+				_, err := s.f.MsgServer.Heartbeat(s.ctx(), tc.msg)
+				return err
+			})
+		})
+	}
 }
 
 // TestSetCommitterOnJailedNode: a jailed node commits nothing, so it may

@@ -201,14 +201,28 @@ func (k msgServer) UpdateNode(ctx context.Context, msg *types.MsgUpdateNode) (*t
 	})
 }
 
+// Heartbeat records a node's load, sent by its operator or (every few
+// blocks, from its data plane) its committer.
 func (k msgServer) Heartbeat(ctx context.Context, msg *types.MsgHeartbeat) (*types.MsgHeartbeatResponse, error) {
-	operator, err := k.operatorAddr(msg.Operator)
+	sender, err := k.addressCodec.StringToBytes(msg.Sender)
+	if err != nil {
+		return nil, errorsmod.Wrapf(types.ErrInvalidAddress, "sender %q: %v", msg.Sender, err)
+	}
+	operator, node, found, err := k.NodeOfSender(ctx, sender)
 	if err != nil {
 		return nil, err
 	}
-	node, err := k.GetNode(ctx, operator)
-	if err != nil {
-		return nil, err
+	if !found {
+		return nil, errorsmod.Wrapf(types.ErrNodeNotFound, "%s is neither an edge node operator nor a node's committer", msg.Sender)
+	}
+	if msg.Node != "" {
+		want, err := k.operatorAddr(msg.Node)
+		if err != nil {
+			return nil, err
+		}
+		if !want.Equals(operator) {
+			return nil, errorsmod.Wrapf(types.ErrWrongNode, "%s speaks for node %s, not %s", msg.Sender, node.Operator, msg.Node)
+		}
 	}
 	sdkCtx := sdk.UnwrapSDKContext(ctx)
 	node.LastLoad = msg.Load
@@ -216,7 +230,7 @@ func (k msgServer) Heartbeat(ctx context.Context, msg *types.MsgHeartbeat) (*typ
 	if node.Status == types.NODE_STATUS_STALE {
 		node.Status = types.NODE_STATUS_ACTIVE
 		if err := sdkCtx.EventManager().EmitTypedEvent(&types.EventNodeStatusChanged{
-			Operator: msg.Operator, OldStatus: types.NODE_STATUS_STALE, NewStatus: types.NODE_STATUS_ACTIVE,
+			Operator: node.Operator, OldStatus: types.NODE_STATUS_STALE, NewStatus: types.NODE_STATUS_ACTIVE,
 		}); err != nil {
 			return nil, err
 		}
@@ -225,7 +239,7 @@ func (k msgServer) Heartbeat(ctx context.Context, msg *types.MsgHeartbeat) (*typ
 		return nil, err
 	}
 	return &types.MsgHeartbeatResponse{}, sdkCtx.EventManager().EmitTypedEvent(&types.EventHeartbeat{
-		Operator: msg.Operator, Load: msg.Load,
+		Operator: node.Operator, Load: msg.Load,
 	})
 }
 

@@ -214,7 +214,7 @@ func (s *KeeperSuite) TestUpdateNodeSignerIsOperator() {
 	// The operator field is the Msg signer, so only the operator can send it.
 	for _, msg := range []proto.Message{
 		&types.MsgUpdateNode{Operator: s.nodes[0].Operator, Moniker: "x"},
-		&types.MsgHeartbeat{Operator: s.nodes[0].Operator},
+		&types.MsgHeartbeat{Sender: s.nodes[0].Operator},
 	} {
 		signers, _, err := s.f.Codec.GetMsgV1Signers(msg)
 		s.Require().NoError(err)
@@ -257,7 +257,7 @@ func (s *KeeperSuite) TestHeartbeat() {
 	n := s.nodes[0]
 	s.setHeight(9)
 	load := types.Load{CpuMillicores: 1500, MemoryMib: 512, BandwidthKbps: 800, StorageGib: 3, ActiveTasks: 7}
-	_, err := s.f.MsgServer.Heartbeat(s.ctx(), &types.MsgHeartbeat{Operator: n.Operator, Load: load})
+	_, err := s.f.MsgServer.Heartbeat(s.ctx(), &types.MsgHeartbeat{Sender: n.Operator, Load: load})
 	s.Require().NoError(err)
 	got := s.f.Node(s.T(), n)
 	s.Require().Equal(load, got.LastLoad)
@@ -275,7 +275,7 @@ func (s *KeeperSuite) TestHeartbeatRevivesStaleNode() {
 	s.Require().NoError(s.f.Keeper.Nodes.Set(s.ctx(), n.OpAddr, node))
 
 	s.setHeight(20)
-	_, err := s.f.MsgServer.Heartbeat(s.ctx(), &types.MsgHeartbeat{Operator: n.Operator})
+	_, err := s.f.MsgServer.Heartbeat(s.ctx(), &types.MsgHeartbeat{Sender: n.Operator})
 	s.Require().NoError(err)
 	got := s.f.Node(s.T(), n)
 	s.Require().Equal(types.NODE_STATUS_ACTIVE, got.Status)
@@ -290,7 +290,7 @@ func (s *KeeperSuite) TestHeartbeatDoesNotUnjail() {
 	n := s.nodes[0]
 	s.jail(n)
 	s.f.ResetEvents()
-	_, err := s.f.MsgServer.Heartbeat(s.ctx(), &types.MsgHeartbeat{Operator: n.Operator})
+	_, err := s.f.MsgServer.Heartbeat(s.ctx(), &types.MsgHeartbeat{Sender: n.Operator})
 	s.Require().NoError(err)
 	got := s.f.Node(s.T(), n)
 	s.Require().Equal(types.NODE_STATUS_JAILED, got.Status)
@@ -300,11 +300,11 @@ func (s *KeeperSuite) TestHeartbeatDoesNotUnjail() {
 
 func (s *KeeperSuite) TestHeartbeatRejections() {
 	s.requireRejected(types.ErrInvalidAddress, func() error {
-		_, err := s.f.MsgServer.Heartbeat(s.ctx(), &types.MsgHeartbeat{Operator: ""})
+		_, err := s.f.MsgServer.Heartbeat(s.ctx(), &types.MsgHeartbeat{Sender: ""})
 		return err
 	})
 	s.requireRejected(types.ErrNodeNotFound, func() error {
-		_, err := s.f.MsgServer.Heartbeat(s.ctx(), &types.MsgHeartbeat{Operator: s.f.Authority})
+		_, err := s.f.MsgServer.Heartbeat(s.ctx(), &types.MsgHeartbeat{Sender: s.f.Authority})
 		return err
 	})
 }

@@ -19,4 +19,5 @@ var (
 	ErrInvalidGenesis      = errors.Register(ModuleName, 14, "invalid genesis")
 	ErrConsKeyBanned       = errors.Register(ModuleName, 16, "consensus key was jailed for misbehavior and is banned")
 	ErrInvalidCommitter    = errors.Register(ModuleName, 17, "invalid committer")
+	ErrWrongNode           = errors.Register(ModuleName, 18, "sender does not speak for this node")
 )

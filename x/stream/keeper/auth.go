@@ -54,7 +54,7 @@ func (k Keeper) usableDevice(ctx context.Context, id, owner string) (devicetypes
 // ingesting, and its data must not be lost because its heartbeat tx was late.
 // node (bech32, may be empty) is the node the sender says it commits for.
 func (k Keeper) committingNode(ctx context.Context, sender sdk.AccAddress, senderStr, node string) (sdk.AccAddress, string, error) {
-	operator, n, found, err := k.edge.CommittingNode(ctx, sender)
+	operator, n, found, err := k.edge.NodeOfSender(ctx, sender)
 	if err != nil {
 		return nil, "", err
 	}

@@ -28,10 +28,10 @@ type EdgeKeeper interface {
 	// GetNode returns the node run by operator, or an error wrapping
 	// x/edge's ErrNodeNotFound.
 	GetNode(ctx context.Context, operator sdk.AccAddress) (edgetypes.EdgeNode, error)
-	// CommittingNode resolves an epoch commitment's sender to the node it
+	// NodeOfSender resolves an epoch commitment's sender to the node it
 	// commits for (its own, or the node that named it committer); found is
 	// false if it is neither.
-	CommittingNode(ctx context.Context, sender sdk.AccAddress) (operator sdk.AccAddress, node edgetypes.EdgeNode, found bool, err error)
+	NodeOfSender(ctx context.Context, sender sdk.AccAddress) (operator sdk.AccAddress, node edgetypes.EdgeNode, found bool, err error)
 	// IsAuthority reports whether addr (bech32) is the consortium authority.
 	IsAuthority(ctx context.Context, addr string) (bool, error)
 }
