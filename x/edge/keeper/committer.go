@@ -10,8 +10,8 @@ import (
 	"github.com/trustedge/trustedge/x/edge/types"
 )
 
-// A node's committer is the account its data plane signs MsgCommitEpoch
-// with, in place of the operator (as oracle modules let a validator name a
+// A node's committer is the account its data plane signs MsgCommitEpoch and
+// MsgHeartbeat with, in place of the operator (as oracle modules let a validator name a
 // feeder). It exists so that the operator key can stay off the edge server
 // and so that the operator's own txs (heartbeats, updates) never share an
 // account sequence with a process that signs every block.
@@ -24,8 +24,8 @@ func (k Keeper) IsCommitter(ctx context.Context, addr sdk.AccAddress) (bool, err
 
 // NodeOfSender resolves the sender of an epoch commitment or a heartbeat to
 // the node it speaks for: the sender's own node if it is an operator, else
-// the node that named it committer. found is false if it is neither. One read for an
-// operator, two for a committer.
+// the node that named it committer. found is false if it is neither. One
+// read for an operator, two for a committer.
 func (k Keeper) NodeOfSender(ctx context.Context, sender sdk.AccAddress) (operator sdk.AccAddress, node types.EdgeNode, found bool, err error) {
 	node, err = k.Nodes.Get(ctx, sender)
 	if err == nil {
