@@ -49,8 +49,9 @@ type TxConfig struct {
 	Gas uint64
 }
 
-// DefaultGas is enough for MsgCommitEpoch with a wide margin (it does four
-// or five point reads and two writes: ~12-14k gas).
+// DefaultGas is enough for MsgCommitEpoch and MsgHeartbeat with a wide
+// margin (a commitment does three point reads from an operator, five from a
+// committer, and two writes: ~12-14k gas).
 const DefaultGas = 200_000
 
 // TxBroadcaster signs single-message txs with a keyring key

@@ -8,7 +8,8 @@ import (
 	sdk "github.com/cosmos/cosmos-sdk/types"
 )
 
-// errNoSigner: neither key flag is set, so the data plane does not start.
+// errNoSigner is resolveSigner's answer when neither key flag is set (Run
+// asks hasSigningKey first and then starts no data plane at all).
 var errNoSigner = errors.New("no signing key")
 
 // Signer is who the data plane signs epoch commitments as, and for which

@@ -14,9 +14,9 @@ import (
 
 // CommitEpoch records an edge node's epoch root, sent by its operator or its
 // committer. Every node sends one per block, so the cost is fixed and small:
-// four point reads (params, sender's node or committer entry, node, last
-// epoch) and two writes (the commitment without its node, the new
-// last epoch). The commitment is validated here, not trusted from the
+// three point reads from an operator (params, its node, last epoch; five
+// from a committer: the missed node read and its index entry come first)
+// and two writes (the commitment without its node, the new last epoch). The commitment is validated here, not trusted from the
 // gateway: a bad root, count or window never reaches the state.
 func (k msgServer) CommitEpoch(ctx context.Context, msg *types.MsgCommitEpoch) (*types.MsgCommitEpochResponse, error) {
 	sender, senderStr, err := k.decodeAddress("sender", msg.Sender)
