@@ -90,6 +90,9 @@ func (am AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
 					Short:     "Allow a subject actions on a resource pattern (authority or namespace admin)",
 					Example: "trustedged tx access grant edge1… 'device/*' register --from admin\n" +
 						"trustedged tx access grant role:sensor-writer 'stream/lab-*' write --expires-at 2027-01-01T00:00:00Z --from admin",
+					FlagOptions: map[string]*autocliv1.FlagOptions{
+						"expires_at": {Usage: "RFC 3339 time after which the grant stops working (block time; default: never)"},
+					},
 					PositionalArgs: []*autocliv1.PositionalArgDescriptor{
 						{ProtoField: "subject"}, {ProtoField: "resource"}, {ProtoField: "actions", Varargs: true},
 					},

@@ -57,6 +57,9 @@ func (am AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
 					PositionalArgs: []*autocliv1.PositionalArgDescriptor{
 						{ProtoField: "device_id"}, {ProtoField: "message"}, {ProtoField: "signature"},
 					},
+					FlagOptions: map[string]*autocliv1.FlagOptions{
+						"at_height": {Usage: "check against the key that was valid at this height (0: the queried height)"},
+					},
 				},
 			},
 		},
@@ -73,12 +76,24 @@ func (am AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
 					Example: `trustedged tx device register sensor-0001 edge1… --key-type ed25519 --pubkey <base64> ` +
 						`--kind collector --protocols lora --protocols ble --metadata '{"key":"model","value":"th-100"}' --from owner`,
 					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "device_id"}, {ProtoField: "home_node"}},
+					FlagOptions: map[string]*autocliv1.FlagOptions{
+						"pubkey":    {Usage: "the device public key, base64 or hex (32 bytes ed25519, 33 bytes compressed secp256k1)"},
+						"key_type":  {Usage: "ed25519 or secp256-k1 (the key --pubkey holds)"},
+						"kind":      {Usage: "collector, actuator or both"},
+						"protocols": {Usage: "how it connects (repeat the flag for several)"},
+						"metadata":  {Usage: `up to 8 entries, repeatable, JSON: {"key":"model","value":"th-100"}`},
+					},
 				},
 				{
-					RpcMethod:      "UpdateDevice",
-					Use:            "update [device-id]",
-					Short:          "Replace a device's kind, protocols and metadata (owner only)",
-					Example:        `trustedged tx device update sensor-0001 --kind both --protocols wifi --from owner`,
+					RpcMethod: "UpdateDevice",
+					Use:       "update [device-id]",
+					Short:     "Replace a device's kind, protocols and metadata (owner only)",
+					Example:   `trustedged tx device update sensor-0001 --kind both --protocols wifi --from owner`,
+					FlagOptions: map[string]*autocliv1.FlagOptions{
+						"kind":      {Usage: "collector, actuator or both"},
+						"protocols": {Usage: "how it connects (repeat the flag for several)"},
+						"metadata":  {Usage: `up to 8 entries, repeatable, JSON: {"key":"model","value":"th-100"}`},
+					},
 					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "device_id"}},
 				},
 				{
@@ -89,26 +104,38 @@ func (am AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
 						"sha256(\"trustedge/device/rotate/v1\" || chain_id || 0x00 || device_id || 0x00 || uint64_be(key_version) || new_key_type || new_pubkey); " +
 						"see x/device/README.md and types.RotationSignBytes.",
 					Example: "trustedged tx device rotate-key sensor-0001 <new-pubkey-base64> <signature-hex> --new-key-type ed25519 --from owner",
+					FlagOptions: map[string]*autocliv1.FlagOptions{
+						"new_key_type": {Usage: "ed25519 or secp256-k1 (the key new-pubkey holds)"},
+					},
 					PositionalArgs: []*autocliv1.PositionalArgDescriptor{
 						{ProtoField: "device_id"}, {ProtoField: "new_pubkey"}, {ProtoField: "old_key_signature"},
 					},
 				},
 				{
-					RpcMethod:      "SuspendDevice",
-					Use:            "suspend [device-id]",
+					RpcMethod: "SuspendDevice",
+					Use:       "suspend [device-id]",
+					FlagOptions: map[string]*autocliv1.FlagOptions{
+						"reason": {Usage: "why (goes into the event, the audit log; not into state)"},
+					},
 					Short:          "Suspend an active device (owner, authority or device admin)",
 					Example:        `trustedged tx device suspend sensor-0001 --reason "tamper alarm" --from ops`,
 					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "device_id"}},
 				},
 				{
-					RpcMethod:      "ResumeDevice",
-					Use:            "resume [device-id]",
+					RpcMethod: "ResumeDevice",
+					Use:       "resume [device-id]",
+					FlagOptions: map[string]*autocliv1.FlagOptions{
+						"reason": {Usage: "why (goes into the event, the audit log; not into state)"},
+					},
 					Short:          "Make a suspended device active again (owner, authority or device admin)",
 					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "device_id"}},
 				},
 				{
-					RpcMethod:      "RevokeDevice",
-					Use:            "revoke [device-id]",
+					RpcMethod: "RevokeDevice",
+					Use:       "revoke [device-id]",
+					FlagOptions: map[string]*autocliv1.FlagOptions{
+						"reason": {Usage: "why (goes into the event, the audit log; not into state)"},
+					},
 					Short:          "Revoke a device for good (owner, authority or device admin)",
 					Example:        `trustedged tx device revoke sensor-0001 --reason "decommissioned" --from owner`,
 					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "device_id"}},

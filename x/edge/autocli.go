@@ -51,6 +51,12 @@ func (am AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
 					PositionalArgs: []*autocliv1.PositionalArgDescriptor{
 						{ProtoField: "operator"}, {ProtoField: "consensus_pubkey"}, {ProtoField: "power"}, {ProtoField: "moniker"},
 					},
+					FlagOptions: map[string]*autocliv1.FlagOptions{
+						"region":      {Usage: "where the server is (free text, e.g. eu-west)"},
+						"capacity":    {Usage: `what the server offers, JSON: {"cpu_millicores","memory_mib","bandwidth_kbps","storage_gib"}`},
+						"endpoints":   {Usage: `where to reach it, JSON: {"gateway":"http(s)://…","peer_id":"…","multiaddrs":["/ip4/…"]}`},
+						"eth_address": {Usage: "the node's Ethereum signer address for bridge checkpoints (0x + 40 hex)"},
+					},
 				},
 				{
 					RpcMethod:      "RemoveNode",
@@ -67,10 +73,16 @@ func (am AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
 					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "operator"}, {ProtoField: "power"}},
 				},
 				{
-					RpcMethod:      "UpdateNode",
-					Use:            "update-node [moniker]",
-					Short:          "Replace your node's description, capacity and endpoints (operator only)",
-					Example:        `trustedged tx edge update-node node0 --region eu-west --endpoints '{"gateway":"http://127.0.0.1:8080"}' --from node0`,
+					RpcMethod: "UpdateNode",
+					Use:       "update-node [moniker]",
+					Short:     "Replace your node's description, capacity and endpoints (operator only)",
+					Example:   `trustedged tx edge update-node node0 --region eu-west --endpoints '{"gateway":"http://127.0.0.1:8080"}' --from node0`,
+					FlagOptions: map[string]*autocliv1.FlagOptions{
+						"region":      {Usage: "where the server is (free text, e.g. eu-west)"},
+						"capacity":    {Usage: `what the server offers, JSON: {"cpu_millicores","memory_mib","bandwidth_kbps","storage_gib"}`},
+						"endpoints":   {Usage: `where to reach it, JSON: {"gateway":"http(s)://…","peer_id":"…","multiaddrs":["/ip4/…"]}`},
+						"eth_address": {Usage: "the node's Ethereum signer address for bridge checkpoints (0x + 40 hex)"},
+					},
 					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "moniker"}},
 				},
 				{
@@ -81,6 +93,7 @@ func (am AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
 					// The msg's `node` field would clash with the RPC --node flag.
 					FlagOptions: map[string]*autocliv1.FlagOptions{
 						"node": {Name: "for-node", Usage: "operator address of the node reporting (default: the signer's own node)"},
+						"load": {Usage: `measured load, JSON: {"cpu_millicores","memory_mib","bandwidth_kbps","storage_gib","active_tasks"}`},
 					},
 				},
 				{
@@ -103,7 +116,10 @@ func (am AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
 					RpcMethod: "UpdateParams",
 					Use:       "update-params",
 					Short:     "Replace the x/edge params (authority only)",
-					Example:   `trustedged tx edge update-params --params '{"max_power_change_bps":3000,"bootstrap_mode":false}' --from authority`,
+					Example:   `trustedged tx edge update-params --params '{"max_power_change_bps":3000,"bootstrap_mode":false,"heartbeat_timeout_blocks":300}' --from authority`,
+					FlagOptions: map[string]*autocliv1.FlagOptions{
+						"params": {Usage: `all the params, JSON (fields left out become 0/false): {"max_power_change_bps","bootstrap_mode","heartbeat_timeout_blocks"}`},
+					},
 				},
 			},
 		},

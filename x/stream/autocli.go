@@ -82,6 +82,12 @@ func (am AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
 						"--replication is how many edge nodes hold each batch (0 = 1, at most max_replication).",
 					Example:        `trustedged tx stream create pm25-001 sensor-0001 --schema pm25.v1 --unit ug/m3 --replication 2 --from owner`,
 					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "stream_id"}, {ProtoField: "device_id"}},
+					FlagOptions: map[string]*autocliv1.FlagOptions{
+						"schema":            {Usage: "payload format name (≤ 64 bytes), e.g. pm25.v1"},
+						"unit":              {Usage: "unit of the values (≤ 32 bytes, informative), e.g. ug/m3"},
+						"retention_seconds": {Usage: "how long edge nodes keep raw readings (0 = forever)"},
+						"replication":       {Usage: "edge nodes holding each batch (0 = 1, at most the max_replication param)"},
+					},
 				},
 				{
 					RpcMethod:      "CloseStream",
@@ -113,6 +119,9 @@ func (am AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
 					Long: "seq must be the stream's next on-chain seq (1 first); payload (≤ 1024 bytes) is hex, base64 or a file path; " +
 						"--time is the device time in unix ns.",
 					Example: "trustedged tx stream record-reading pm25-001 1 0a0b --time 1767225600000000000 --from owner",
+					FlagOptions: map[string]*autocliv1.FlagOptions{
+						"time": {Usage: "device time of the reading, unix nanoseconds"},
+					},
 					PositionalArgs: []*autocliv1.PositionalArgDescriptor{
 						{ProtoField: "stream_id"}, {ProtoField: "seq"}, {ProtoField: "payload"},
 					},

@@ -1,9 +1,11 @@
 package cmd
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 	"github.com/stretchr/testify/require"
 )
 
@@ -28,4 +30,28 @@ func TestRootCommandTree(t *testing.T) {
 	find("tx", "edge", "set-committer")
 	find("genesis", "add-edge-node")
 	require.NotNil(t, find("genesis", "add-edge-node").Flags().Lookup("committer"))
+}
+
+// TestModuleFlagsHaveUsage: every flag autocli makes from one of our msg or
+// query fields says what it takes (autocli leaves a field's usage empty
+// unless the module sets one). The SDK's own pagination flags are left as
+// the SDK makes them.
+func TestModuleFlagsHaveUsage(t *testing.T) {
+	root := NewRootCmd()
+	var bare []string
+	for _, top := range []string{"query", "tx"} {
+		for _, module := range []string{"edge", "access", "device", "stream"} {
+			c, _, err := root.Find([]string{top, module})
+			require.NoError(t, err)
+			require.NotEmpty(t, c.Commands(), "%s %s has no commands", top, module)
+			for _, sub := range c.Commands() {
+				sub.LocalFlags().VisitAll(func(f *pflag.Flag) {
+					if f.Usage == "" && !strings.HasPrefix(f.Name, "page-") {
+						bare = append(bare, strings.Join([]string{top, module, sub.Name(), "--" + f.Name}, " "))
+					}
+				})
+			}
+		}
+	}
+	require.Empty(t, bare, "flags without a usage line")
 }

@@ -78,8 +78,9 @@ func NewProveCmd() *cobra.Command {
 				return clientCtx.PrintRaw(bz)
 			}
 			return clientCtx.PrintString(fmt.Sprintf(
-				"verified: stream %s seq %d is in epoch %d of node %s\n  root %s committed at height %d (checked on %s)\n  reading time %d payload %s\n",
-				res.StreamID, res.Seq, res.Epoch, res.Node, res.Root, res.Height, res.ChainRPC, res.Time, res.Payload))
+				"verified: stream %s seq %d is in epoch %d of node %s\n  root %s committed at height %d (checked on %s)\n  reading time %s (%d ns) payload %s\n",
+				res.StreamID, res.Seq, res.Epoch, res.Node, res.Root, res.Height, res.ChainRPC,
+				time.Unix(0, res.Time).UTC().Format(time.RFC3339Nano), res.Time, res.Payload))
 		},
 	}
 	cmd.Flags().String(flagGateway, "http://127.0.0.1:8080", "ingest gateway of the stream's home edge node")
