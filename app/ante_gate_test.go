@@ -61,3 +61,48 @@ func TestPermissionedSenderGate(t *testing.T) {
 	}
 	refused("after expiry")
 }
+
+// TestGateAdmitsNamespaceAdmins: an account the authority made admin of a
+// namespace holds no grant, yet must reach x/access to grant and revoke in
+// that namespace. It is admitted while it is an admin, and refused again
+// once the authority removes it.
+func TestGateAdmitsNamespaceAdmins(t *testing.T) {
+	c := apptesting.Setup(t, apptesting.DefaultConfig())
+	c.NextBlock()
+	g := c.Genesis
+	admin := apptesting.NewAccount("ns-admin")
+	c.DeliverTx(g.Authority, banktypes.NewMsgSend(g.Authority.Address, admin.Address, apptesting.Coins(1_000_000)))
+	setAdmin := func(enabled bool) {
+		t.Helper()
+		res := c.DeliverTx(g.Authority, &accesstypes.MsgSetNamespaceAdmin{
+			Authority: g.Authority.String(), Namespace: "stream", Admin: admin.String(), Enabled: enabled,
+		})
+		require.Zero(t, res.TxResults[0].Code, res.TxResults[0].Log)
+	}
+	grant := func() *accesstypes.MsgGrant {
+		return &accesstypes.MsgGrant{
+			Granter: admin.String(), Subject: g.Accounts[1].String(), Resource: "stream/x", Actions: []string{"read"},
+		}
+	}
+
+	setAdmin(true)
+	c.SyncAccount(admin)
+	res := c.DeliverTx(admin, grant())
+	require.Zero(t, res.TxResults[0].Code, res.TxResults[0].Log)
+	var got accesstypes.Grant
+	require.NoError(t, c.App.AccessKeeper.Grants.Walk(c.Context(), nil, func(_ uint64, gr accesstypes.Grant) (bool, error) {
+		if gr.Resource == "stream/x" {
+			got = gr
+			return true, nil
+		}
+		return false, nil
+	}))
+	require.Equal(t, admin.String(), got.Granter, "the admin's grant is in state")
+
+	setAdmin(false)
+	c.SyncAccount(admin)
+	ct := c.CheckTx(c.SignTx(admin, &accesstypes.MsgRevoke{Sender: admin.String(), GrantId: got.Id}))
+	require.Equal(t, accesstypes.ErrSenderNotPermitted.ABCICode(), ct.Code, ct.Log)
+	_, err := c.App.AccessKeeper.Grants.Get(c.Context(), got.Id)
+	require.NoError(t, err, "grant still there")
+}

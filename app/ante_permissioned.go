@@ -24,10 +24,12 @@ type SenderGateEdge interface {
 // SenderGateAccess is what the gate needs from x/access.
 type SenderGateAccess interface {
 	HasLiveGrant(ctx context.Context, addr sdk.AccAddress) (bool, error)
+	IsAnyNamespaceAdmin(ctx context.Context, addr sdk.AccAddress) (bool, error)
 }
 
 // PermissionedSenderDecorator admits a tx only if every signer is the
-// consortium authority, an edge operator, or holds a live grant — or is a
+// consortium authority, an edge operator, a namespace admin, or holds a
+// live grant — or is a
 // node's committer (the account its data plane signs with) and the tx holds
 // only MsgCommitEpoch and MsgHeartbeat. It runs
 // before fees are deducted, so a refused sender pays nothing and its tx never
@@ -77,8 +79,9 @@ func onlyNodeReports(msgs []sdk.Msg) bool {
 }
 
 // admit runs on every CheckTx and DeliverTx. Each test is one point read
-// (x/access keeps a per-subject grant horizon for this); grant holders, the
-// bulk of senders, are tested first.
+// (x/access keeps a per-subject grant horizon for this) except the
+// namespace-admin test, a walk of the few admins the authority named; grant
+// holders, the bulk of senders, are tested first.
 func (d PermissionedSenderDecorator) admit(ctx sdk.Context, signer sdk.AccAddress, reportsOnly bool) error {
 	if ok, err := d.access.HasLiveGrant(ctx, signer); err != nil || ok {
 		return err
@@ -87,6 +90,11 @@ func (d PermissionedSenderDecorator) admit(ctx sdk.Context, signer sdk.AccAddres
 		return err
 	}
 	if ok, err := d.edge.IsAuthorityAddr(ctx, signer); err != nil || ok {
+		return err
+	}
+	// A namespace admin holds no grant of its own but must reach x/access
+	// to grant, revoke and manage its roles.
+	if ok, err := d.access.IsAnyNamespaceAdmin(ctx, signer); err != nil || ok {
 		return err
 	}
 	bech, err := d.codec.BytesToString(signer)

@@ -16,8 +16,9 @@ import (
 
 // ExportAppStateAndValidators exports the state for a genesis file. With
 // forZeroHeight the export is meant to restart a chain at height 0. TrustEdge
-// has no unbonding queues or distribution; its only height-bound state is
-// the edge nodes' join and heartbeat heights, reset by prepForZeroHeight.
+// has no unbonding queues or distribution; its height-bound state is the
+// edge nodes' join and heartbeat heights and the devices' key-validity
+// heights, both reset by prepForZeroHeight.
 // The heights x/stream records (stream creation, epoch commitment, on-chain
 // reading) are kept as they are: they say where in the old chain's history
 // a root was committed, and nothing counts blocks from them.
@@ -80,10 +81,12 @@ func (app *App) ExportAppStateAndValidators(forZeroHeight bool, _ []string, modu
 }
 
 // prepForZeroHeight zeroes the edge nodes' joined and last-heartbeat
-// heights. They are heights of the old chain: kept, a node that last
-// heartbeated at old height H would count as fresh on the new chain until
-// it passed H + heartbeat_timeout_blocks. Zeroed, every node gets a full
-// heartbeat window from the new genesis.
+// heights and the devices' key heights. They are heights of the old chain.
+// Kept, a node that last heartbeated at old height H would count as fresh
+// on the new chain until it passed H + heartbeat_timeout_blocks, and a
+// retired device key would verify again until the old rotation height
+// (x/device ResetHeightsForZeroHeight). Zeroed, every node gets a full
+// heartbeat window from the new genesis and only current keys verify.
 func (app *App) prepForZeroHeight(ctx sdk.Context) error {
 	var nodes []edgetypes.EdgeNode
 	if err := app.EdgeKeeper.Nodes.Walk(ctx, nil, func(_ sdk.AccAddress, n edgetypes.EdgeNode) (bool, error) {
@@ -102,5 +105,6 @@ func (app *App) prepForZeroHeight(ctx sdk.Context) error {
 			return err
 		}
 	}
-	return nil
+	// Device keys are valid over height ranges of the old chain.
+	return app.DeviceKeeper.ResetHeightsForZeroHeight(ctx)
 }

@@ -125,8 +125,10 @@ func (k Keeper) canManageNamespace(ctx context.Context, ns, signer string) (bool
 	return k.isNamespaceAdmin(ctx, ns, addr)
 }
 
-// isAnyNamespaceAdmin reports whether signer administers some namespace.
-func (k Keeper) isAnyNamespaceAdmin(ctx context.Context, signer sdk.AccAddress) (bool, error) {
+// IsAnyNamespaceAdmin reports whether signer administers some namespace.
+// It walks the admin set, which only the authority adds to (a handful of
+// entries), so the ante gate can afford it for senders that hold no grant.
+func (k Keeper) IsAnyNamespaceAdmin(ctx context.Context, signer sdk.AccAddress) (bool, error) {
 	found := false
 	err := k.NamespaceAdmins.Walk(ctx, nil, func(key collections.Pair[string, sdk.AccAddress]) (bool, error) {
 		found = key.K2().Equals(signer)

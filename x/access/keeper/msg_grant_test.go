@@ -204,4 +204,65 @@ func TestSetNamespaceAdmin(t *testing.T) {
 		_, err := f.grant(admin, f.acct("z"), "stream/a", nil, "read")
 		return err
 	})
+
+	// A change that changes nothing is refused (it would log one).
+	f.rejects(t, types.ErrAdminUnchanged, set(f.authority, "stream", admin, false))
+	require.NoError(t, set(f.authority, "device", admin, true)())
+	f.rejects(t, types.ErrAdminUnchanged, set(f.authority, "device", admin, true))
+	// Spelled in upper case (bech32 is case-insensitive), it is the same
+	// admin, and the event names it canonically.
+	f.rejects(t, types.ErrAdminUnchanged, set(f.authority, "device", strings.ToUpper(admin), true))
+	f.resetEvents()
+	require.NoError(t, set(f.authority, "device", strings.ToUpper(admin), false)())
+	ev, _ = onlyEvent[*types.EventNamespaceAdminSet](f)
+	require.Equal(t, admin, ev.Admin)
+}
+
+// TestGrantStoresCanonicalGranter: a granter spelled in upper case is
+// stored and reported in canonical (lower-case) bech32.
+func TestGrantStoresCanonicalGranter(t *testing.T) {
+	f := newFixture(t)
+	admin := f.addr("admin")
+	f.mustSetAdmin("stream", admin)
+	id, err := f.grant(strings.ToUpper(admin), f.acct("alice"), "stream/a", nil, "read")
+	require.NoError(t, err)
+	g, err := f.k.Grants.Get(f.ctx, id)
+	require.NoError(t, err)
+	require.Equal(t, admin, g.Granter)
+}
+
+// TestRegrantAfterExpiryBeforePruning: a grant whose expiry block time has
+// come no longer decides anything, even while EndBlocker has yet to prune
+// it. It neither blocks an identical new grant (say, one with a later
+// expiry) nor counts toward the per-subject limit.
+func TestRegrantAfterExpiryBeforePruning(t *testing.T) {
+	f := newFixture(t)
+	alice := f.acct("alice")
+	exp := t0.Add(time.Hour)
+	old := f.mustGrant(alice, "stream/a", &exp, "read")
+	for i := 1; i < types.MaxGrantsPerSubject; i++ {
+		f.mustGrant(alice, fmt.Sprintf("stream/s%d", i), &exp, "read")
+	}
+	// While live: an identical grant is a duplicate, one more is too many.
+	f.rejects(t, types.ErrDuplicateGrant, func() error {
+		_, err := f.grant(f.authority, alice, "stream/a", nil, "read")
+		return err
+	})
+	f.rejects(t, types.ErrTooManyGrants, func() error {
+		_, err := f.grant(f.authority, alice, "stream/b", nil, "read")
+		return err
+	})
+
+	f.at(exp) // expired; not pruned (no EndBlocker has run)
+	has, err := f.k.Grants.Has(f.ctx, old)
+	require.NoError(t, err)
+	require.True(t, has, "the expired grant is still in state")
+	later := exp.Add(24 * time.Hour)
+	renewed := f.mustGrant(alice, "stream/a", &later, "read")
+	require.Greater(t, renewed, old)
+	f.mustGrant(alice, "stream/b", nil, "read")
+	d, err := f.k.Check(f.ctx, alice, "read", "stream/a")
+	require.NoError(t, err)
+	require.True(t, d.Allowed)
+	require.Equal(t, renewed, d.Grant.Id)
 }

@@ -195,3 +195,31 @@ func TestAddRoleMemberTooManyRoles(t *testing.T) {
 	f.rejects(t, types.ErrTooManyRoles, func() error { return f.addMember(f.authority, "one-more", member) })
 	require.Len(t, f.rolesOfMember(member), types.MaxRolesPerMember)
 }
+
+// TestDemotedAdminLosesItsRoles: a role's creator manages it only while it
+// is a namespace admin. Once the authority removes it, it can no longer add
+// members (itself included) to a role the authority granted on; the
+// authority still can, and the creator regains it if made admin again.
+func TestDemotedAdminLosesItsRoles(t *testing.T) {
+	f := newFixture(t)
+	admin, mallory := f.addr("admin"), f.acct("mallory")
+	f.mustSetAdmin("stream", admin)
+	f.mustCreateRole(admin, "ops", "*")
+	f.mustGrant(types.RoleSubject("ops"), "device/*", nil)
+	require.NoError(t, f.addMember(admin, "ops", f.acct("bob")))
+
+	require.NoError(t, f.setAdmin("stream", admin, false))
+	f.rejects(t, types.ErrUnauthorized, func() error { return f.addMember(admin, "ops", mallory) })
+	f.rejects(t, types.ErrUnauthorized, func() error { return f.addMember(admin, "ops", types.AccountSubject(admin)) })
+	f.rejects(t, types.ErrUnauthorized, func() error {
+		_, err := f.msg.RemoveRoleMember(f.ctx, &types.MsgRemoveRoleMember{Sender: admin, Role: "ops", Member: f.acct("bob")})
+		return err
+	})
+	d, err := f.k.Check(f.ctx, mallory, "admin", "device/x")
+	require.NoError(t, err)
+	require.False(t, d.Allowed)
+
+	f.mustAddMember("ops", mallory) // the authority
+	f.mustSetAdmin("device", admin) // admin of any namespace again
+	require.NoError(t, f.addMember(admin, "ops", f.acct("carol")))
+}

@@ -2,6 +2,7 @@ package keeper
 
 import (
 	"context"
+	"time"
 
 	"cosmossdk.io/collections"
 	errorsmod "cosmossdk.io/errors"
@@ -35,7 +36,7 @@ func (k msgServer) CreateRole(ctx context.Context, msg *types.MsgCreateRole) (*t
 	}
 	ok, err := k.isAuthority(ctx, msg.Sender)
 	if err == nil && !ok {
-		ok, err = k.isAnyNamespaceAdmin(ctx, signer)
+		ok, err = k.IsAnyNamespaceAdmin(ctx, signer)
 	}
 	if err != nil {
 		return nil, err
@@ -58,14 +59,21 @@ func (k msgServer) CreateRole(ctx context.Context, msg *types.MsgCreateRole) (*t
 	} else if has {
 		return nil, errorsmod.Wrapf(types.ErrRoleExists, "%q", msg.Name)
 	}
-	role := types.Role{Name: msg.Name, Actions: actions, Creator: msg.Sender}
+	creator, err := k.addressCodec.BytesToString(signer) // canonical spelling
+	if err != nil {
+		return nil, err
+	}
+	role := types.Role{Name: msg.Name, Actions: actions, Creator: creator}
 	if err := k.Roles.Set(ctx, msg.Name, role); err != nil {
 		return nil, err
 	}
 	return &types.MsgCreateRoleResponse{}, sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventRoleCreated{Role: role})
 }
 
-// canManageRole: the authority or the role's creator.
+// canManageRole: the authority, or the role's creator while it is still a
+// namespace admin. An admin the authority removed loses its roles with its
+// namespaces: otherwise it could keep adding members (itself included) to
+// roles the authority had granted on.
 func (k msgServer) canManageRole(ctx context.Context, role types.Role, signer string) error {
 	if ok, err := k.isAuthority(ctx, signer); err != nil || ok {
 		return err
@@ -75,10 +83,16 @@ func (k msgServer) canManageRole(ctx context.Context, role types.Role, signer st
 	if err != nil {
 		return err
 	}
-	if addr, err := k.addressCodec.StringToBytes(signer); err == nil && sdk.AccAddress(addr).Equals(sdk.AccAddress(creator)) {
-		return nil
+	addr, err := k.addressCodec.StringToBytes(signer)
+	if err != nil || !sdk.AccAddress(addr).Equals(sdk.AccAddress(creator)) {
+		return errorsmod.Wrapf(types.ErrUnauthorized, "%s: only the authority or the creator manages role %q", signer, role.Name)
 	}
-	return errorsmod.Wrapf(types.ErrUnauthorized, "%s: only the authority or the creator manages role %q", signer, role.Name)
+	if ok, err := k.IsAnyNamespaceAdmin(ctx, addr); err != nil {
+		return err
+	} else if !ok {
+		return errorsmod.Wrapf(types.ErrUnauthorized, "%s: created role %q but is no longer a namespace admin; the authority manages it now", signer, role.Name)
+	}
+	return nil
 }
 
 func (k msgServer) getRole(ctx context.Context, name string) (types.Role, error) {
@@ -206,7 +220,12 @@ func (k Keeper) removeMember(ctx context.Context, role, member string) error {
 }
 
 func (k msgServer) Grant(ctx context.Context, msg *types.MsgGrant) (*types.MsgGrantResponse, error) {
-	if _, err := k.signerAddr(msg.Granter); err != nil {
+	granterAddr, err := k.signerAddr(msg.Granter)
+	if err != nil {
+		return nil, err
+	}
+	granter, err := k.addressCodec.BytesToString(granterAddr) // canonical spelling
+	if err != nil {
 		return nil, err
 	}
 	if err := types.ValidatePattern(msg.Resource); err != nil {
@@ -237,7 +256,7 @@ func (k msgServer) Grant(ctx context.Context, msg *types.MsgGrant) (*types.MsgGr
 	if msg.ExpiresAt != nil && !msg.ExpiresAt.After(sdkCtx.BlockTime()) {
 		return nil, errorsmod.Wrapf(types.ErrInvalidExpiry, "%s is not after block time %s", msg.ExpiresAt.UTC(), sdkCtx.BlockTime().UTC())
 	}
-	if err := k.checkSubjectGrants(ctx, subject, msg.Resource, actions); err != nil {
+	if err := k.checkSubjectGrants(ctx, subject, msg.Resource, actions, sdkCtx.BlockTime()); err != nil {
 		return nil, err
 	}
 
@@ -247,7 +266,7 @@ func (k msgServer) Grant(ctx context.Context, msg *types.MsgGrant) (*types.MsgGr
 	}
 	grant := types.Grant{
 		Id: id, Subject: subject, Resource: msg.Resource, Actions: actions,
-		ExpiresAt: msg.ExpiresAt, Granter: msg.Granter, CreatedHeight: sdkCtx.BlockHeight(),
+		ExpiresAt: msg.ExpiresAt, Granter: granter, CreatedHeight: sdkCtx.BlockHeight(),
 	}
 	if err := k.setGrant(ctx, grant); err != nil {
 		return nil, err
@@ -256,11 +275,17 @@ func (k msgServer) Grant(ctx context.Context, msg *types.MsgGrant) (*types.MsgGr
 }
 
 // checkSubjectGrants enforces MaxGrantsPerSubject and refuses an exact
-// duplicate (same subject, resource and actions), which would only add cost.
-func (k msgServer) checkSubjectGrants(ctx context.Context, subject, resource string, actions []string) error {
+// duplicate (same subject, resource and actions) of a live grant, which
+// would only add cost. Grants that have expired but that EndBlocker has not
+// pruned yet count for neither: they no longer decide anything, and a
+// re-grant right after expiry must not depend on the pruning backlog.
+func (k msgServer) checkSubjectGrants(ctx context.Context, subject, resource string, actions []string, now time.Time) error {
 	count := 0
 	var dup uint64
 	if err := k.walkSubjectGrants(ctx, subject, func(g types.Grant) {
+		if !live(g, now) {
+			return
+		}
 		count++
 		if g.Resource == resource && equalStrings(g.Actions, actions) {
 			dup = g.Id
@@ -364,6 +389,17 @@ func (k msgServer) SetNamespaceAdmin(ctx context.Context, msg *types.MsgSetNames
 		return nil, errorsmod.Wrapf(types.ErrInvalidAddress, "admin %q: %v", msg.Admin, err)
 	}
 	key := collections.Join(msg.Namespace, sdk.AccAddress(admin))
+	if is, err := k.NamespaceAdmins.Has(ctx, key); err != nil {
+		return nil, err
+	} else if is && msg.Enabled {
+		return nil, errorsmod.Wrapf(types.ErrAdminUnchanged, "%s is already an admin of %q", msg.Admin, msg.Namespace)
+	} else if !is && !msg.Enabled {
+		return nil, errorsmod.Wrapf(types.ErrAdminUnchanged, "%s is not an admin of %q", msg.Admin, msg.Namespace)
+	}
+	adminStr, err := k.addressCodec.BytesToString(admin) // canonical spelling for the event
+	if err != nil {
+		return nil, err
+	}
 	if msg.Enabled {
 		err = k.NamespaceAdmins.Set(ctx, key)
 	} else {
@@ -373,6 +409,6 @@ func (k msgServer) SetNamespaceAdmin(ctx context.Context, msg *types.MsgSetNames
 		return nil, err
 	}
 	return &types.MsgSetNamespaceAdminResponse{}, sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventNamespaceAdminSet{
-		Namespace: msg.Namespace, Admin: msg.Admin, Enabled: msg.Enabled, By: msg.Authority,
+		Namespace: msg.Namespace, Admin: adminStr, Enabled: msg.Enabled, By: msg.Authority,
 	})
 }

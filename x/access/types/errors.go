@@ -25,7 +25,11 @@ var (
 )
 
 // ErrSenderNotPermitted is returned by the ante handler's permissioned-sender gate.
-var ErrSenderNotPermitted = errors.Register(ModuleName, 20, "sender not permitted: not the authority, an edge operator, the holder of a live grant, or a node's committer sending its node's reports")
+var ErrSenderNotPermitted = errors.Register(ModuleName, 20, "sender not permitted: not the authority, an edge operator, a namespace admin, the holder of a live grant, or a node's committer sending its node's reports")
 
 // ErrTooManyRoles bounds role memberships, so Check's cost stays bounded.
 var ErrTooManyRoles = errors.Register(ModuleName, 21, "member is in too many roles")
+
+// ErrAdminUnchanged refuses a MsgSetNamespaceAdmin that would change nothing
+// (and so log a change that did not happen).
+var ErrAdminUnchanged = errors.Register(ModuleName, 22, "namespace admin already in that state")

@@ -1,6 +1,10 @@
 package types
 
 import (
+	"cmp"
+	"slices"
+	"strings"
+
 	"cosmossdk.io/core/address"
 	errorsmod "cosmossdk.io/errors"
 )
@@ -45,9 +49,35 @@ func (g GenesisState) Validate(ac address.Codec) error {
 			return errorsmod.Wrapf(ErrInvalidGenesis, "key history %d: %v", i, err)
 		}
 		r := h.Record
-		if r.ValidFromHeight < 0 || r.ValidUntilHeight < r.ValidFromHeight || r.ValidUntilHeight > d.KeySinceHeight {
-			return errorsmod.Wrapf(ErrInvalidGenesis, "key history %d: device %q version %d: heights [%d, %d) must be ordered and end by %d",
-				i, h.DeviceId, h.Version, r.ValidFromHeight, r.ValidUntilHeight, d.KeySinceHeight)
+		if r.ValidFromHeight < d.RegisteredHeight || r.ValidUntilHeight < r.ValidFromHeight || r.ValidUntilHeight > d.KeySinceHeight {
+			return errorsmod.Wrapf(ErrInvalidGenesis, "key history %d: device %q version %d: heights [%d, %d) must be ordered, start at or after registration (%d) and end by %d",
+				i, h.DeviceId, h.Version, r.ValidFromHeight, r.ValidUntilHeight, d.RegisteredHeight, d.KeySinceHeight)
+		}
+	}
+	return validateHistoryOrder(g.KeyHistory)
+}
+
+// validateHistoryOrder checks that each device's retired keys follow one
+// another: version v's range starts no earlier than the previous listed
+// version's range ends. Rotations produce exactly that, and KeyAt relies
+// on it (walking versions newest first, it stops at the first range that
+// ends at or below the height asked about).
+func validateHistoryOrder(history []KeyHistoryEntry) error {
+	sorted := slices.Clone(history)
+	slices.SortFunc(sorted, func(a, b KeyHistoryEntry) int {
+		if c := strings.Compare(a.DeviceId, b.DeviceId); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.Version, b.Version)
+	})
+	for i := 1; i < len(sorted); i++ {
+		prev, cur := sorted[i-1], sorted[i]
+		if prev.DeviceId != cur.DeviceId {
+			continue
+		}
+		if cur.Record.ValidFromHeight < prev.Record.ValidUntilHeight {
+			return errorsmod.Wrapf(ErrInvalidGenesis, "key history: device %q version %d starts at %d, before version %d ended (%d)",
+				cur.DeviceId, cur.Version, cur.Record.ValidFromHeight, prev.Version, prev.Record.ValidUntilHeight)
 		}
 	}
 	return nil

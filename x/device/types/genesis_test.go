@@ -45,6 +45,21 @@ func TestGenesisValidate(t *testing.T) {
 	ac := devtestutil.AddressCodec()
 	require.NoError(t, types.DefaultGenesis().Validate(ac))
 	require.NoError(t, validGenesis().Validate(ac))
+	// Valid too: history listed newest first; a key replaced in the block it
+	// was installed in (an empty range); a zero-height export's reset heights.
+	reversed := validGenesis()
+	reversed.KeyHistory[0], reversed.KeyHistory[1] = reversed.KeyHistory[1], reversed.KeyHistory[0]
+	require.NoError(t, reversed.Validate(ac))
+	sameBlock := validGenesis()
+	sameBlock.KeyHistory = []types.KeyHistoryEntry{historyEntry("a", 1, 10, 20), historyEntry("a", 2, 20, 20)}
+	sameBlock.Devices[0].KeySinceHeight = 20
+	require.NoError(t, sameBlock.Validate(ac))
+	zeroed := validGenesis()
+	zeroed.KeyHistory = []types.KeyHistoryEntry{historyEntry("a", 1, 0, 0), historyEntry("a", 2, 0, 0)}
+	for i := range zeroed.Devices {
+		zeroed.Devices[i].RegisteredHeight, zeroed.Devices[i].KeySinceHeight = 0, 0
+	}
+	require.NoError(t, zeroed.Validate(ac))
 
 	cases := []struct {
 		name string
@@ -85,6 +100,13 @@ func TestGenesisValidate(t *testing.T) {
 		{"history heights reversed", func(g *types.GenesisState) { g.KeyHistory[0].Record.ValidFromHeight = 25 }},
 		{"history ends after current key start", func(g *types.GenesisState) { g.KeyHistory[1].Record.ValidUntilHeight = 31 }},
 		{"history negative height", func(g *types.GenesisState) { g.KeyHistory[0].Record.ValidFromHeight = -1 }},
+		{"history starts before registration", func(g *types.GenesisState) { g.KeyHistory[0].Record.ValidFromHeight = 9 }},
+		// v1 [10, 25) and v2 [20, 30) overlap: KeyAt would miss v1 at 22.
+		{"history ranges overlap", func(g *types.GenesisState) { g.KeyHistory[0].Record.ValidUntilHeight = 25 }},
+		// Listed out of order, still checked in version order.
+		{"history out of version order", func(g *types.GenesisState) {
+			g.KeyHistory = []types.KeyHistoryEntry{historyEntry("a", 2, 10, 20), historyEntry("a", 1, 20, 30)}
+		}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
