@@ -70,8 +70,10 @@ func (c *Committer) newFlight(e *store.Epoch, height int64) *flight {
 }
 
 // Run commits epochs until ctx is done, then returns nil. It returns an
-// error only if the store and the chain disagree at start (ErrStoreMismatch)
-// or the store fails; chain and broadcast errors are logged and retried.
+// error only if the store and the chain disagree at start (ErrStoreMismatch),
+// the chain holds another root for one of the store's epochs
+// (ErrRootMismatch) or the store fails; chain and broadcast errors are
+// logged and retried.
 func (c *Committer) Run(ctx context.Context) error {
 	if err := c.resume(ctx); err != nil {
 		return err
@@ -103,7 +105,9 @@ func (c *Committer) step(ctx context.Context) error {
 	if c.flight != nil {
 		// The chain's state only changes with a new block: ask once per height.
 		if h != c.checkedAt {
-			if err := c.checkIncluded(ctx); err != nil {
+			if err := c.checkIncluded(ctx); errors.Is(err, ErrRootMismatch) {
+				return err
+			} else if err != nil {
 				c.log.Warn("reading epoch state from chain", "epoch", c.flight.epoch.Number, "height", h, "err", err)
 				return nil
 			}
@@ -179,14 +183,23 @@ func (c *Committer) checkIncluded(ctx context.Context) error {
 
 // settle records that the chain committed e: it checks the chain's root
 // against the local one and marks the epoch committed at the chain's height.
+// On a mismatch it marks nothing and returns ErrRootMismatch, which stops
+// the committer: marked, the epoch's readings would be pruned after their
+// retention and served as committed, though no proof of them can verify.
 func (c *Committer) settle(e *store.Epoch, commit streamtypes.EpochCommit) error {
 	if !bytes.Equal(commit.Root, e.Root) || commit.ReadingCount != e.ReadingCount || commit.StreamCount != uint32(len(e.Batches)) {
-		// Proofs from this store will not verify against the chain for this
-		// epoch. Nothing here can repair that; an operator must look.
-		c.log.Error("EPOCH ROOT MISMATCH: the chain holds a different commitment for this epoch than the local store",
+		// Another process committed this epoch number for the operator
+		// (a second data plane with the same committer, a store restored
+		// from a backup while the epoch was in flight). Nothing here can
+		// repair that; an operator must look.
+		c.log.Error("EPOCH ROOT MISMATCH: the chain holds a different commitment for this epoch than the local store; "+
+			"the epoch stays uncommitted locally and the committer stops",
 			"epoch", e.Number, "chain_root", hex.EncodeToString(commit.Root), "local_root", hex.EncodeToString(e.Root),
 			"chain_readings", commit.ReadingCount, "local_readings", e.ReadingCount, "height", commit.Height)
 		c.update(func(s *Stats) { s.RootMismatches++ })
+		return fmt.Errorf("%w: epoch %d: chain root %x (%d readings, %d streams) at height %d, local root %x (%d readings, %d streams)",
+			ErrRootMismatch, e.Number, commit.Root, commit.ReadingCount, commit.StreamCount, commit.Height,
+			e.Root, e.ReadingCount, len(e.Batches))
 	}
 	if err := c.store.MarkCommitted(e.Number, commit.Height); err != nil {
 		return fmt.Errorf("mark epoch %d committed: %w", e.Number, err)

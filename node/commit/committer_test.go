@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"math"
 	"strconv"
 	"sync"
 	"testing"
@@ -230,7 +231,12 @@ func TestCommitterRefusesStoreChainMismatch(t *testing.T) {
 	}
 }
 
-func TestCommitterReportsRootMismatchLoudly(t *testing.T) {
+// TestCommitterStopsOnRootMismatch: the chain holds another root for an
+// epoch of this store (another process committed for the operator, here
+// before the restart). The committer says so loudly, marks nothing and
+// stops: the epoch stays uncommitted, so its readings are neither pruned
+// nor served as committed.
+func TestCommitterStopsOnRootMismatch(t *testing.T) {
 	st := openStore(t, t.TempDir())
 	appendN(t, st, "a", 2)
 	e, err := st.CloseEpoch(1)
@@ -244,16 +250,63 @@ func TestCommitterReportsRootMismatchLoudly(t *testing.T) {
 	chain.NextBlock()
 
 	var logs logBuffer
-	r := start(t, commit.Config{}, st, chain, chain, log.NewLogger(&logs, log.OutputJSONOption()))
-	waitFor(t, 5*time.Second, "epoch 1 settled", func() bool { return r.c.Stats().EpochsCommitted == 1 })
-	require.NoError(t, r.stop())
+	c := commit.New(commit.Config{Operator: operator, PollInterval: time.Millisecond}, st, chain, chain,
+		log.NewLogger(&logs, log.OutputJSONOption()))
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	err = c.Run(ctx)
+	require.ErrorIs(t, err, commit.ErrRootMismatch)
+	require.NoError(t, ctx.Err(), "Run returned at once")
+	requireMismatchLeftUncommitted(t, st, c, &logs)
+}
 
-	require.Equal(t, uint64(1), r.c.Stats().RootMismatches)
+// TestCommitterStopsOnRootMismatchInFlight: the same while running — a
+// second process gets its epoch 1 into the block before ours.
+func TestCommitterStopsOnRootMismatchInFlight(t *testing.T) {
+	st := openStore(t, t.TempDir())
+	chain := newFakeChain()
+	chain.NextBlock()
+	var logs logBuffer
+	c := commit.New(commit.Config{Operator: operator, PollInterval: time.Millisecond}, st, chain, chain,
+		log.NewLogger(&logs, log.OutputJSONOption()))
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	done := make(chan error, 1)
+	go func() { done <- c.Run(ctx) }()
+
+	// The other process's commitment is in the mempool first.
+	_, err := chain.Broadcast(context.Background(), &streamtypes.MsgCommitEpoch{
+		Sender: operator, Epoch: 1, Root: bytes.Repeat([]byte{9}, 32), ReadingCount: 2,
+		StreamCount: 1, WindowStart: 1, WindowEnd: 2,
+	})
+	require.NoError(t, err)
+	appendN(t, st, "a", 2)
+	chain.NextBlock() // our committer closes epoch 1 at this height and broadcasts it
+	waitFor(t, 5*time.Second, "epoch 1 in flight", func() bool { return c.Stats().InFlight == 1 })
+	chain.NextBlock() // the other commitment wins; ours fails as a duplicate
+	select {
+	case err := <-done:
+		require.ErrorIs(t, err, commit.ErrRootMismatch)
+	case <-ctx.Done():
+		t.Fatal("committer did not stop on a root mismatch")
+	}
+	requireMismatchLeftUncommitted(t, st, c, &logs)
+}
+
+func requireMismatchLeftUncommitted(t *testing.T, st *store.Store, c *commit.Committer, logs *logBuffer) {
+	t.Helper()
+	require.Equal(t, uint64(1), c.Stats().RootMismatches)
+	require.Zero(t, c.Stats().EpochsCommitted)
 	require.Contains(t, logs.String(), `"level":"error"`)
 	require.Contains(t, logs.String(), "EPOCH ROOT MISMATCH")
 	got, err := st.Epoch(1)
 	require.NoError(t, err)
-	require.Equal(t, int64(1), got.CommittedHeight, "the chain's height is still recorded")
+	require.Zero(t, got.CommittedHeight, "not marked committed")
+	pruned, err := st.PruneCommitted("a", math.MaxInt64)
+	require.NoError(t, err)
+	require.Zero(t, pruned, "readings of an epoch the chain does not hold are never pruned")
+	_, err = st.Reading("a", 1)
+	require.NoError(t, err)
 }
 
 func TestCommitterClosesEveryNBlocks(t *testing.T) {

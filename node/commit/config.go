@@ -113,6 +113,11 @@ func (c Config) Validate() error {
 // another node).
 var ErrStoreMismatch = errors.New("stream store and chain disagree")
 
+// ErrRootMismatch: the chain committed one of the store's epoch numbers
+// for this operator with a different root or counts (another process
+// commits for the operator). The epoch is left uncommitted in the store.
+var ErrRootMismatch = errors.New("chain holds a different epoch root than the store")
+
 // New builds a committer of st's epochs; Run starts it. It panics on an
 // invalid config or nil dependency, which is a wiring bug.
 func New(cfg Config, st *store.Store, chain Chain, b Broadcaster, logger log.Logger) *Committer {

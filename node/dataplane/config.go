@@ -8,6 +8,8 @@ import (
 	"github.com/spf13/cobra"
 
 	servertypes "github.com/cosmos/cosmos-sdk/server/types"
+
+	"github.com/trustedge/trustedge/node/gateway"
 )
 
 // Start flags of the edge data plane (also settable in app.toml under the
@@ -24,6 +26,8 @@ const (
 	FlagRatePerDevice  = "gateway.rate-per-device"
 	FlagBurst          = "gateway.burst"
 	FlagQuietAccepted  = "gateway.quiet-accepted"
+	FlagMaxPendingR    = "gateway.max-pending-readings"
+	FlagMaxPendingB    = "gateway.max-pending-batches"
 	FlagEpochBlocks    = "stream.epoch-blocks"
 	FlagCommitGas      = "stream.commit-gas"
 	FlagCloseDelay     = "stream.close-delay"
@@ -45,11 +49,14 @@ type Config struct {
 	RatePerDevice  float64
 	Burst          int
 	QuietAccepted  bool
-	EpochBlocks    int64
-	CommitGas      uint64
-	CloseDelay     time.Duration
-	PruneInterval  time.Duration
-	PollInterval   time.Duration
+	// MaxPendingReadings/Batches bound what is acknowledged but not yet
+	// committed (0: the gateway's defaults).
+	MaxPendingReadings, MaxPendingBatches uint64
+	EpochBlocks                           int64
+	CommitGas                             uint64
+	CloseDelay                            time.Duration
+	PruneInterval                         time.Duration
+	PollInterval                          time.Duration
 	// HeartbeatBlocks is how often the node reports its load (0: never).
 	HeartbeatBlocks int64
 }
@@ -68,6 +75,8 @@ func AddFlags(cmd *cobra.Command) {
 	f.Float64(FlagRatePerDevice, 2000, "readings per second a device may send (token bucket)")
 	f.Int(FlagBurst, 20000, "readings a device may send in a burst")
 	f.Bool(FlagQuietAccepted, false, "log accepted ingest requests at debug level (refusals stay at info)")
+	f.Uint64(FlagMaxPendingR, gateway.DefaultMaxPendingReadings, "answer 503 to devices while this many acknowledged readings wait for the chain (commits stopped)")
+	f.Uint64(FlagMaxPendingB, gateway.DefaultMaxPendingBatches, "answer 503 to devices while this many acknowledged batches wait for the chain (each costs ~80 B of memory)")
 	f.Int64(FlagEpochBlocks, 1, "close and commit an epoch every this many blocks")
 	f.Uint64(FlagCommitGas, 400000, "gas limit of MsgCommitEpoch transactions")
 	f.Duration(FlagPruneInterval, time.Minute, "how often raw readings past their stream's retention_seconds are deleted (once their epoch is on chain)")
@@ -80,24 +89,26 @@ func AddFlags(cmd *cobra.Command) {
 // block and the next proposal).
 func ReadConfig(home string, opts servertypes.AppOptions, timeoutCommit time.Duration) (Config, error) {
 	c := Config{
-		Enable:          cast.ToBool(opts.Get(FlagEnable)),
-		Home:            home,
-		StoreDir:        cast.ToString(opts.Get(FlagStoreDir)),
-		OperatorKey:     cast.ToString(opts.Get(FlagOperatorKey)),
-		CommitterKey:    cast.ToString(opts.Get(FlagCommitterKey)),
-		Operator:        cast.ToString(opts.Get(FlagOperator)),
-		KeyringBackend:  cast.ToString(opts.Get(FlagKeyringBackend)),
-		HTTPAddr:        cast.ToString(opts.Get(FlagHTTPAddr)),
-		GRPCAddr:        cast.ToString(opts.Get(FlagGRPCAddr)),
-		RatePerDevice:   cast.ToFloat64(opts.Get(FlagRatePerDevice)),
-		Burst:           cast.ToInt(opts.Get(FlagBurst)),
-		QuietAccepted:   cast.ToBool(opts.Get(FlagQuietAccepted)),
-		EpochBlocks:     cast.ToInt64(opts.Get(FlagEpochBlocks)),
-		CommitGas:       cast.ToUint64(opts.Get(FlagCommitGas)),
-		CloseDelay:      cast.ToDuration(opts.Get(FlagCloseDelay)),
-		PruneInterval:   cast.ToDuration(opts.Get(FlagPruneInterval)),
-		PollInterval:    20 * time.Millisecond,
-		HeartbeatBlocks: cast.ToInt64(opts.Get(FlagHeartbeatEvery)),
+		Enable:             cast.ToBool(opts.Get(FlagEnable)),
+		Home:               home,
+		StoreDir:           cast.ToString(opts.Get(FlagStoreDir)),
+		OperatorKey:        cast.ToString(opts.Get(FlagOperatorKey)),
+		CommitterKey:       cast.ToString(opts.Get(FlagCommitterKey)),
+		Operator:           cast.ToString(opts.Get(FlagOperator)),
+		KeyringBackend:     cast.ToString(opts.Get(FlagKeyringBackend)),
+		HTTPAddr:           cast.ToString(opts.Get(FlagHTTPAddr)),
+		GRPCAddr:           cast.ToString(opts.Get(FlagGRPCAddr)),
+		RatePerDevice:      cast.ToFloat64(opts.Get(FlagRatePerDevice)),
+		Burst:              cast.ToInt(opts.Get(FlagBurst)),
+		QuietAccepted:      cast.ToBool(opts.Get(FlagQuietAccepted)),
+		MaxPendingReadings: cast.ToUint64(opts.Get(FlagMaxPendingR)),
+		MaxPendingBatches:  cast.ToUint64(opts.Get(FlagMaxPendingB)),
+		EpochBlocks:        cast.ToInt64(opts.Get(FlagEpochBlocks)),
+		CommitGas:          cast.ToUint64(opts.Get(FlagCommitGas)),
+		CloseDelay:         cast.ToDuration(opts.Get(FlagCloseDelay)),
+		PruneInterval:      cast.ToDuration(opts.Get(FlagPruneInterval)),
+		PollInterval:       20 * time.Millisecond,
+		HeartbeatBlocks:    cast.ToInt64(opts.Get(FlagHeartbeatEvery)),
 	}
 	if opts.Get(FlagHeartbeatEvery) == nil {
 		c.HeartbeatBlocks = 30

@@ -64,13 +64,15 @@ func Run(ctx context.Context, g *errgroup.Group, cfg Config, a *app.App, clientC
 	view := chainview.New(a)
 
 	gw := gateway.New(gateway.Config{
-		HTTPAddr:      cfg.HTTPAddr,
-		GRPCAddr:      cfg.GRPCAddr,
-		Operator:      operator,
-		RatePerDevice: cfg.RatePerDevice,
-		Burst:         cfg.Burst,
-		QuietAccepted: cfg.QuietAccepted,
-		Logger:        logger.With("component", "gateway"),
+		HTTPAddr:           cfg.HTTPAddr,
+		GRPCAddr:           cfg.GRPCAddr,
+		Operator:           operator,
+		RatePerDevice:      cfg.RatePerDevice,
+		Burst:              cfg.Burst,
+		QuietAccepted:      cfg.QuietAccepted,
+		MaxPendingReadings: cfg.MaxPendingReadings,
+		MaxPendingBatches:  cfg.MaxPendingBatches,
+		Logger:             logger.With("component", "gateway"),
 	}, st, view)
 
 	bc, err := commit.NewTxBroadcaster(commit.TxConfig{
@@ -122,11 +124,15 @@ func Run(ctx context.Context, g *errgroup.Group, cfg Config, a *app.App, clientC
 	})
 	g.Go(func() error {
 		defer wg.Done()
-		// A committer failure (e.g. a store that does not match the chain)
-		// must not take the validator down with it: consensus goes on, the
-		// gateway keeps acknowledging durably, and the error is loud.
+		// A committer failure (a store that does not match the chain, a
+		// root another process committed, a failing store) must not take
+		// the validator down with it: consensus goes on and the error is
+		// loud. The gateway stops acknowledging batches: they would never
+		// be committed, and with a lost store (heads back at 0) they could
+		// be replays. Heads and proofs of what is stored are still served.
 		if err := cm.Run(ctx); err != nil && ctx.Err() == nil {
-			logger.Error("epoch committer stopped; readings are stored but not committed", "err", err)
+			logger.Error("epoch committer stopped; ingest halted, stored readings are still served", "err", err)
+			gw.HaltIngest("epoch committer stopped: " + err.Error())
 		}
 		return nil
 	})

@@ -11,6 +11,15 @@ const (
 	// DefaultBurst is how many readings a device may send at once after
 	// being quiet; it must hold the largest batch (ingest.MaxReadingsPerBatch).
 	DefaultBurst = 20000
+	// DefaultMaxPendingReadings and DefaultMaxPendingBatches bound what the
+	// node acknowledges before the chain commits it. An epoch closes every
+	// block, so normally a few blocks' worth waits; the bounds only bite
+	// when commits stop (the chain halts, the node is jailed), and then the
+	// gateway answers 503 instead of growing the store's in-memory list of
+	// pending batches (~80 B each) without end. Two full epochs at the
+	// default max_readings_per_epoch; a million batches is ~80 MB.
+	DefaultMaxPendingReadings = 20_000_000
+	DefaultMaxPendingBatches  = 1_000_000
 )
 
 // Config configures a Gateway.
@@ -31,6 +40,10 @@ type Config struct {
 	// gateways taking thousands of batches per second); refusals are
 	// always Info.
 	QuietAccepted bool
+	// MaxPendingReadings and MaxPendingBatches: past either, ingest answers
+	// unavailable (503) until the chain commits the backlog (defaults
+	// DefaultMaxPendingReadings, DefaultMaxPendingBatches).
+	MaxPendingReadings, MaxPendingBatches uint64
 }
 
 func (c Config) withDefaults() Config {
@@ -39,6 +52,12 @@ func (c Config) withDefaults() Config {
 	}
 	if c.Burst <= 0 {
 		c.Burst = DefaultBurst
+	}
+	if c.MaxPendingReadings == 0 {
+		c.MaxPendingReadings = DefaultMaxPendingReadings
+	}
+	if c.MaxPendingBatches == 0 {
+		c.MaxPendingBatches = DefaultMaxPendingBatches
 	}
 	if c.Logger == nil {
 		c.Logger = log.NewNopLogger()

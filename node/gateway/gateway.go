@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/http"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"cosmossdk.io/log/v2"
@@ -42,6 +43,8 @@ type Gateway struct {
 	// arrive later find stopped set and answer unavailable.
 	life    sync.RWMutex
 	stopped bool
+	// halted holds the reason given to HaltIngest (backpressure.go).
+	halted atomic.Pointer[string]
 }
 
 // enter admits a call unless the gateway has stopped; leave ends it.
@@ -57,10 +60,11 @@ func (g *Gateway) enter() *Error {
 func (g *Gateway) leave() { g.life.RUnlock() }
 
 // maxConcurrentDecodes and maxConcurrentProofs size the decoding and
-// proving semaphores.
+// proving semaphores; maxStreamsPerConn bounds a gRPC connection's calls.
 const (
 	maxConcurrentDecodes = 8
 	maxConcurrentProofs  = 4
+	maxStreamsPerConn    = 64
 )
 
 var _ gatewaypb.GatewayServer = (*Gateway)(nil)
@@ -198,7 +202,12 @@ func shutdown(hs *http.Server, gs *grpc.Server) {
 // grpc-go's "unsupported codec" fallback.
 func (g *Gateway) NewGRPCServer(opts ...grpc.ServerOption) *grpc.Server {
 	cdc := codec.NewProtoCodec(codectypes.NewInterfaceRegistry()).GRPCCodec()
-	opts = append([]grpc.ServerOption{grpc.MaxRecvMsgSize(ingest.MaxBodyBytes), grpc.ForceServerCodec(boundedCodec{cdc})}, opts...)
+	opts = append([]grpc.ServerOption{
+		grpc.MaxRecvMsgSize(ingest.MaxBodyBytes), grpc.ForceServerCodec(boundedCodec{cdc}),
+		// One connection cannot open more calls than this at once (each may
+		// hold a 4 MiB message).
+		grpc.MaxConcurrentStreams(maxStreamsPerConn),
+	}, opts...)
 	s := grpc.NewServer(opts...)
 	gatewaypb.RegisterGatewayServer(s, g)
 	return s

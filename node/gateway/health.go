@@ -13,11 +13,25 @@ type Health struct {
 	ChainID  string `json:"chain_id"`
 	// Height is the last committed block height.
 	Height int64 `json:"height"`
+	// PendingReadings and PendingBatches are acknowledged but not yet in
+	// an epoch (see Config.MaxPendingReadings).
+	PendingReadings uint64 `json:"pending_readings"`
+	PendingBatches  uint64 `json:"pending_batches"`
+	// HaltedReason is set, and Status is "ingest_halted", once the node
+	// stopped taking batches (HaltIngest).
+	HaltedReason string `json:"halted_reason,omitempty"`
 }
 
-// Health reports the gateway's identity and the chain height it reads.
+// Health reports the gateway's identity, the chain height it reads and
+// whether it takes batches.
 func (g *Gateway) Health() Health {
-	return Health{Status: "ok", Operator: g.cfg.Operator, ChainID: g.chainID, Height: g.chain.Height()}
+	readings, batches := g.store.Pending()
+	h := Health{Status: "ok", Operator: g.cfg.Operator, ChainID: g.chainID, Height: g.chain.Height(),
+		PendingReadings: readings, PendingBatches: batches}
+	if reason, halted := g.ingestHalted(); halted {
+		h.Status, h.HaltedReason = "ingest_halted", reason
+	}
+	return h
 }
 
 // serveHealth is not logged: probes would fill the log.

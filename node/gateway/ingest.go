@@ -36,6 +36,9 @@ func (g *Gateway) Ingest(ctx context.Context, req *gatewaypb.IngestRequest) (*ga
 }
 
 func (g *Gateway) ingest(ctx context.Context, req *gatewaypb.IngestRequest) (*gatewaypb.IngestResponse, *Error) {
+	if e := g.admitIngest(); e != nil {
+		return nil, e
+	}
 	if e := ValidateIngest(req); e != nil {
 		return nil, e
 	}

@@ -243,3 +243,11 @@ func (s *Store) PendingCount() uint64 {
 	defer s.mu.Unlock()
 	return s.pendingCount
 }
+
+// Pending is PendingCount and the number of acknowledged batches (Appends)
+// in no epoch yet: the store keeps one entry in memory per such batch.
+func (s *Store) Pending() (readings, batches uint64) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.pendingCount, uint64(len(s.pending))
+}
