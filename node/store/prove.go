@@ -56,11 +56,11 @@ func (s *Store) Prove(node, streamID string, seq uint64) (*proof.ReadingProof, *
 	batch := pe.m.Batches[idx]
 
 	var sc leafScratch
-	leaves, err := s.readingLeaves(&sc, batch)
+	hashes, err := s.readingLeafHashes(&sc, batch)
 	if err != nil {
 		return nil, nil, err
 	}
-	root, readingPath, err := proof.ReadingInclusion(leaves, int(seq-batch.FirstSeq))
+	root, readingPath, err := proof.InclusionFromLeafHashes(hashes, int(seq-batch.FirstSeq))
 	if err != nil {
 		return nil, nil, err
 	}

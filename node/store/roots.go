@@ -1,6 +1,7 @@
 package store
 
 import (
+	"crypto/sha256"
 	"encoding/binary"
 	"fmt"
 	"runtime"
@@ -33,13 +34,13 @@ func (s *Store) batchRoots(batches []proof.Batch) error {
 				if i >= len(batches) {
 					return
 				}
-				leaves, err := s.readingLeaves(&scratch, batches[i])
+				hashes, err := s.readingLeafHashes(&scratch, batches[i])
 				if err != nil {
 					errOnce.Do(func() { firstEr = err })
 					next.Store(int64(len(batches))) // stop the other workers early
 					return
 				}
-				batches[i].Root = proof.BatchRoot(leaves)
+				batches[i].Root = proof.RootFromLeafHashes(hashes)
 			}
 		}()
 	}
@@ -47,18 +48,21 @@ func (s *Store) batchRoots(batches []proof.Batch) error {
 	return firstEr
 }
 
-// leafScratch is reused across batches by one worker: one buffer holds all
-// leaf encodings of a batch, sliced per leaf.
+// leafScratch is reused across batches by one worker: one leaf encoding at
+// a time, and one buffer holding the batch's leaf hashes, sliced per leaf.
 type leafScratch struct {
-	buf     []byte
-	offsets []int
-	leaves  [][]byte
+	leaf   []byte
+	flat   []byte
+	hashes [][]byte
+	hasher proof.LeafHasher
 }
 
-// readingLeaves returns the leaf encodings of b's readings in seq order,
-// failing if any seq of FirstSeq..LastSeq is missing. The result aliases sc
-// and is valid until the next call with sc.
-func (s *Store) readingLeaves(sc *leafScratch, b proof.Batch) ([][]byte, error) {
+// readingLeafHashes returns the leaf hashes of b's readings in seq order,
+// failing if any seq of FirstSeq..LastSeq is missing. Each leaf is hashed
+// as it is read, so a batch costs 32 bytes per reading, not its payloads
+// (a 100k-reading batch of 1 KiB payloads: 3 MB, not 100+ MB). The result
+// aliases sc and is valid until the next call with sc.
+func (s *Store) readingLeafHashes(sc *leafScratch, b proof.Batch) ([][]byte, error) {
 	lo := streamSeqKey(tableReading, b.StreamID, b.FirstSeq)
 	hi := streamSeqKey(tableReading, b.StreamID, b.LastSeq)
 	hi = prefixUpper(hi) // inclusive of LastSeq
@@ -68,7 +72,7 @@ func (s *Store) readingLeaves(sc *leafScratch, b proof.Batch) ([][]byte, error) 
 	}
 	defer it.Close()
 
-	sc.buf, sc.offsets = sc.buf[:0], sc.offsets[:0]
+	sc.flat = sc.flat[:0]
 	want := b.FirstSeq
 	for ok := it.First(); ok; ok = it.Next() {
 		_, seq, err := parseStreamSeqKey(tableReading, it.Key())
@@ -82,8 +86,8 @@ func (s *Store) readingLeaves(sc *leafScratch, b proof.Batch) ([][]byte, error) 
 		if len(v) < 8 {
 			return nil, fmt.Errorf("%w: reading %s/%d value of %d bytes", ErrCorrupt, b.StreamID, seq, len(v))
 		}
-		sc.offsets = append(sc.offsets, len(sc.buf))
-		sc.buf = proof.AppendReadingLeaf(sc.buf, b.StreamID, seq, int64(binary.BigEndian.Uint64(v)), v[8:])
+		sc.leaf = proof.AppendReadingLeaf(sc.leaf[:0], b.StreamID, seq, int64(binary.BigEndian.Uint64(v)), v[8:])
+		sc.flat = sc.hasher.Append(sc.flat, sc.leaf)
 		want++
 	}
 	if err := it.Error(); err != nil {
@@ -92,10 +96,9 @@ func (s *Store) readingLeaves(sc *leafScratch, b proof.Batch) ([][]byte, error) 
 	if want != b.LastSeq+1 {
 		return nil, fmt.Errorf("%w: stream %s: reading %d missing", ErrCorrupt, b.StreamID, want)
 	}
-	sc.offsets = append(sc.offsets, len(sc.buf))
-	sc.leaves = sc.leaves[:0]
-	for i := 0; i+1 < len(sc.offsets); i++ {
-		sc.leaves = append(sc.leaves, sc.buf[sc.offsets[i]:sc.offsets[i+1]:sc.offsets[i+1]])
+	sc.hashes = sc.hashes[:0]
+	for i := 0; i < len(sc.flat); i += sha256.Size {
+		sc.hashes = append(sc.hashes, sc.flat[i:i+sha256.Size:i+sha256.Size])
 	}
-	return sc.leaves, nil
+	return sc.hashes, nil
 }

@@ -205,3 +205,34 @@ func TestReadingInclusionMatchesCometBFT(t *testing.T) {
 		}
 	}
 }
+
+// RootFromLeafHashes must give CometBFT's root over the same leaves, for
+// every size (none, one, odd, powers of two).
+func TestRootFromLeafHashes(t *testing.T) {
+	for n := 0; n <= 70; n++ {
+		leaves := make([][]byte, n)
+		hashes := make([][]byte, n)
+		for i := range leaves {
+			leaves[i] = []byte(fmt.Sprintf("leaf-%d-%d", n, i))
+			hashes[i] = proof.LeafHash(leaves[i])
+		}
+		if got, want := proof.RootFromLeafHashes(hashes), merkle.HashFromByteSlices(leaves); !bytes.Equal(got, want) {
+			t.Fatalf("n=%d: root %X, CometBFT %X", n, got, want)
+		}
+	}
+	if _, _, err := proof.InclusionFromLeafHashes(nil, 0); err == nil {
+		t.Fatal("inclusion in an empty batch accepted")
+	}
+}
+
+func TestLeafHasherMatchesLeafHash(t *testing.T) {
+	var lh proof.LeafHasher
+	var flat []byte
+	for i := range 5 {
+		leaf := bytes.Repeat([]byte{byte(i)}, i*100)
+		flat = lh.Append(flat, leaf)
+		if !bytes.Equal(flat[i*32:], proof.LeafHash(leaf)) {
+			t.Fatalf("leaf %d: hasher and LeafHash differ", i)
+		}
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"errors"
 	"fmt"
+	"hash"
 	"math/bits"
 	"slices"
 
@@ -85,33 +86,124 @@ func ValidateBatches(bs []Batch) error {
 // ProofsFromByteSlices would build all n proofs; the result is identical
 // (TestReadingInclusionMatchesCometBFT) and verifies with merkle.Proof.
 func ReadingInclusion(leaves [][]byte, i int) (root []byte, p *merkle.Proof, err error) {
-	if i < 0 || i >= len(leaves) {
-		return nil, nil, fmt.Errorf("index %d out of range [0,%d)", i, len(leaves))
+	var lh LeafHasher
+	flat := make([]byte, 0, len(leaves)*sha256.Size)
+	hashes := make([][]byte, len(leaves))
+	for j, l := range leaves {
+		flat = lh.Append(flat, l)
+		hashes[j] = flat[j*sha256.Size : (j+1)*sha256.Size : (j+1)*sha256.Size]
 	}
-	root, aunts := path(leaves, i)
+	return InclusionFromLeafHashes(hashes, i)
+}
+
+// InclusionFromLeafHashes is ReadingInclusion over leaf hashes (LeafHash):
+// a caller that hashes each leaf as it reads it keeps 32 bytes per reading
+// instead of every leaf encoding, payloads included.
+func InclusionFromLeafHashes(hashes [][]byte, i int) (root []byte, p *merkle.Proof, err error) {
+	if i < 0 || i >= len(hashes) {
+		return nil, nil, fmt.Errorf("index %d out of range [0,%d)", i, len(hashes))
+	}
+	root, aunts := path(hashes, i)
 	return root, &merkle.Proof{
-		Total:    int64(len(leaves)),
+		Total:    int64(len(hashes)),
 		Index:    int64(i),
-		LeafHash: leafHash(leaves[i]),
+		LeafHash: slices.Clone(hashes[i]),
 		Aunts:    aunts,
 	}, nil
 }
 
-// path is the root over items and the aunts of item i, lowest first, in
-// CometBFT's tree shape (left subtree = the largest power of two < n).
-func path(items [][]byte, i int) (root []byte, aunts [][]byte) {
-	if len(items) == 1 {
-		return leafHash(items[0]), nil
+// RootFromLeafHashes is the root CometBFT's merkle.HashFromByteSlices gives
+// over the leaves whose LeafHash these are (TestRootFromLeafHashes). It
+// folds the hashes left to right on a stack of perfect subtrees — merging
+// the top two while they are the same size — and then joins what is left
+// right to left, which is RFC 6962's tree shape (left subtree = the largest
+// power of two below n), in O(log n) memory and no allocation per node.
+func RootFromLeafHashes(hashes [][]byte) []byte {
+	if len(hashes) == 0 {
+		h := sha256.Sum256(nil)
+		return h[:]
 	}
-	k := splitPoint(len(items))
+	type subtree struct {
+		hash [sha256.Size]byte
+		size int
+	}
+	var stack [64]subtree // sizes are distinct powers of two
+	top := 0
+	for _, lh := range hashes {
+		if len(lh) != sha256.Size {
+			return rootFromLeafHashesSlow(hashes)
+		}
+		cur := subtree{size: 1}
+		copy(cur.hash[:], lh)
+		for top > 0 && stack[top-1].size == cur.size {
+			cur.hash = innerHash32(&stack[top-1].hash, &cur.hash)
+			cur.size *= 2
+			top--
+		}
+		stack[top] = cur
+		top++
+	}
+	h := stack[top-1].hash
+	for i := top - 2; i >= 0; i-- {
+		h = innerHash32(&stack[i].hash, &h)
+	}
+	return h[:]
+}
+
+// rootFromLeafHashesSlow is RootFromLeafHashes by recursion, for hashes of
+// another length than sha256's (never produced by LeafHash).
+func rootFromLeafHashesSlow(hashes [][]byte) []byte {
+	if len(hashes) == 1 {
+		return slices.Clone(hashes[0])
+	}
+	k := splitPoint(len(hashes))
+	return innerHash(rootFromLeafHashesSlow(hashes[:k]), rootFromLeafHashesSlow(hashes[k:]))
+}
+
+// innerHash32 is innerHash of two sha256 hashes, without allocating.
+func innerHash32(left, right *[sha256.Size]byte) [sha256.Size]byte {
+	var b [1 + 2*sha256.Size]byte
+	b[0] = 1
+	copy(b[1:], left[:])
+	copy(b[1+sha256.Size:], right[:])
+	return sha256.Sum256(b[:])
+}
+
+// path is the root over the leaf hashes and the aunts of leaf i, lowest
+// first, in CometBFT's tree shape (left subtree = the largest power of two
+// < n).
+func path(hashes [][]byte, i int) (root []byte, aunts [][]byte) {
+	if len(hashes) == 1 {
+		return slices.Clone(hashes[0]), nil
+	}
+	k := splitPoint(len(hashes))
 	if i < k {
-		left, aunts := path(items[:k], i)
-		right := merkle.HashFromByteSlices(items[k:])
+		left, aunts := path(hashes[:k], i)
+		right := RootFromLeafHashes(hashes[k:])
 		return innerHash(left, right), append(aunts, right)
 	}
-	right, aunts := path(items[k:], i-k)
-	left := merkle.HashFromByteSlices(items[:k])
+	right, aunts := path(hashes[k:], i-k)
+	left := RootFromLeafHashes(hashes[:k])
 	return innerHash(left, right), append(aunts, left)
+}
+
+// LeafHash is RFC 6962's leaf hash, sha256(0x00 || leaf), as crypto/merkle
+// computes it.
+func LeafHash(leaf []byte) []byte { return leafHash(leaf) }
+
+// LeafHasher computes LeafHash without copying the leaf, for callers that
+// hash many (the zero value is ready to use; not safe for concurrent use).
+type LeafHasher struct{ h hash.Hash }
+
+// Append appends LeafHash(leaf) to dst.
+func (lh *LeafHasher) Append(dst, leaf []byte) []byte {
+	if lh.h == nil {
+		lh.h = sha256.New()
+	}
+	lh.h.Reset()
+	lh.h.Write(leafPrefix) // hash.Hash writes never fail
+	lh.h.Write(leaf)
+	return lh.h.Sum(dst)
 }
 
 // leafHash and innerHash are RFC 6962's node hashes, as crypto/merkle
@@ -121,7 +213,19 @@ func leafHash(leaf []byte) []byte {
 	return h[:]
 }
 
+// leafPrefix is RFC 6962's leaf prefix (a variable, so writing it to a
+// hash.Hash does not allocate).
+var leafPrefix = []byte{0}
+
 func innerHash(left, right []byte) []byte {
+	if len(left) == sha256.Size && len(right) == sha256.Size {
+		var b [1 + 2*sha256.Size]byte
+		b[0] = 1
+		copy(b[1:], left)
+		copy(b[1+sha256.Size:], right)
+		h := sha256.Sum256(b[:])
+		return h[:]
+	}
 	b := make([]byte, 0, 1+len(left)+len(right))
 	b = append(append(append(b, 1), left...), right...)
 	h := sha256.Sum256(b)
