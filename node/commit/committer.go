@@ -47,6 +47,7 @@ type flight struct {
 	accepted   bool
 	sentHeight int64
 	attempts   int
+	resends    int
 	backoff    time.Duration
 	nextTry    time.Time
 }
@@ -114,8 +115,7 @@ func (c *Committer) step(ctx context.Context) error {
 			c.checkedAt = h
 		}
 		if c.flight != nil {
-			c.broadcastIfDue(ctx, h)
-			return nil
+			return c.broadcastIfDue(ctx, h)
 		}
 	}
 	// Close at most once per multiple of EveryBlocks, even when polls skip
@@ -138,8 +138,7 @@ func (c *Committer) step(ctx context.Context) error {
 	c.lastLocal = e.Number
 	c.flight = c.newFlight(e, h)
 	c.update(func(s *Stats) { s.InFlight = e.Number; s.EpochsClosed++ })
-	c.broadcastIfDue(ctx, h)
-	return nil
+	return c.broadcastIfDue(ctx, h)
 }
 
 // checkIncluded settles the flight if the chain has its epoch.
@@ -216,20 +215,41 @@ func (c *Committer) settle(e *store.Epoch, commit streamtypes.EpochCommit) error
 // broadcastIfDue sends the flight's message when it has not been accepted
 // yet (after its backoff) or when the chain has not included it
 // ResendAfterBlocks blocks after the last accepted broadcast. The message
-// is always the same: the chain takes an epoch number once.
-func (c *Committer) broadcastIfDue(ctx context.Context, h int64) {
+// is always the same: the chain takes an epoch number once. It returns
+// ErrEpochRefused when the chain can never take the epoch.
+func (c *Committer) broadcastIfDue(ctx context.Context, h int64) error {
 	f := c.flight
 	now := time.Now()
 	switch {
 	case !f.accepted:
 		if now.Before(f.nextTry) {
-			return
+			return nil
 		}
 	case h-f.sentHeight >= c.cfg.ResendAfterBlocks:
-		c.log.Warn("epoch not included, re-broadcasting", "epoch", f.epoch.Number, "sent_at", f.sentHeight, "height", h)
+		// CheckTx does not run the message, so a commitment the block
+		// refuses was accepted and is resent. One refusal is for good: an
+		// epoch closed before the authority lowered max_readings_per_epoch
+		// below its count. Stop then rather than resend forever.
+		if limit := c.epochLimit(ctx); f.epoch.ReadingCount > limit {
+			c.log.Error("epoch can never be committed: the chain takes fewer readings per epoch than it holds; committer stops",
+				"epoch", f.epoch.Number, "readings", f.epoch.ReadingCount, "max_readings_per_epoch", limit)
+			return fmt.Errorf("%w: epoch %d holds %d readings, the chain now takes at most %d per epoch "+
+				"(x/stream max_readings_per_epoch); raise the param back and restart the node",
+				ErrEpochRefused, f.epoch.Number, f.epoch.ReadingCount, limit)
+		}
+		f.resends++
+		logf := c.log.Warn
+		if f.resends%10 == 0 {
+			// Other refusals can pass: the node is jailed until the
+			// authority restores its power, or the sender is no longer
+			// its committer. Say so louder every 10 resends.
+			logf = c.log.Error
+		}
+		logf("epoch not included, re-broadcasting (a jailed node or a cleared committer is refused in the block)",
+			"epoch", f.epoch.Number, "sent_at", f.sentHeight, "height", h, "resends", f.resends)
 		c.update(func(s *Stats) { s.Resends++ })
 	default:
-		return
+		return nil
 	}
 	f.attempts++
 	hash, err := c.b.Broadcast(ctx, f.msg)
@@ -243,7 +263,7 @@ func (c *Committer) broadcastIfDue(ctx context.Context, h int64) {
 			logf = c.log.Error
 		}
 		logf("broadcast of epoch failed, retrying", "epoch", f.epoch.Number, "attempt", f.attempts, "retry_in", f.backoff, "err", err)
-		return
+		return nil
 	}
 	// The height after the broadcast, not the one this step started at:
 	// closing a big epoch can take blocks, and counting them would resend
@@ -252,6 +272,7 @@ func (c *Committer) broadcastIfDue(ctx context.Context, h int64) {
 	c.update(func(s *Stats) { s.Broadcasts++ })
 	c.log.Debug("epoch broadcast", "epoch", f.epoch.Number, "root", hex.EncodeToString(f.epoch.Root),
 		"readings", f.epoch.ReadingCount, "streams", len(f.epoch.Batches), "tx", hash, "height", h)
+	return nil
 }
 
 // paramReader is implemented by chains that expose x/stream's

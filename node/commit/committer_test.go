@@ -383,3 +383,57 @@ func TestCommitterHonoursChainEpochLimit(t *testing.T) {
 		require.LessOrEqual(t, c.ReadingCount, uint64(8), "epoch %d", i)
 	}
 }
+
+// lowerableParams is a fake chain whose max_readings_per_epoch the test
+// can lower, and whose blocks refuse every commitment (as they refuse one
+// above the param: CheckTx accepts it, the block does not).
+type lowerableParams struct {
+	*fakeChain
+	mu  sync.Mutex
+	max uint64
+}
+
+func (p *lowerableParams) MaxReadingsPerEpoch(context.Context) (uint64, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.max, nil
+}
+
+func (p *lowerableParams) Broadcast(context.Context, sdk.Msg) (string, error) {
+	return "accepted-then-refused", nil
+}
+
+// TestCommitterStopsOnEpochTheChainRefuses: an epoch closed before the
+// authority lowered max_readings_per_epoch below its count is refused in
+// every block. The committer does not resend it forever: at the first
+// resend it sees the limit and stops with ErrEpochRefused, leaving the
+// epoch uncommitted.
+func TestCommitterStopsOnEpochTheChainRefuses(t *testing.T) {
+	st := openStore(t, t.TempDir())
+	appendN(t, st, "s", 10)
+	chain := &lowerableParams{fakeChain: newFakeChain(), max: 100}
+	c := commit.New(commit.Config{Operator: operator, PollInterval: time.Millisecond, ResendAfterBlocks: 2}, st, chain, chain, log.NewNopLogger())
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	done := make(chan error, 1)
+	go func() { done <- c.Run(ctx) }()
+
+	chain.NextBlock()
+	waitFor(t, 5*time.Second, "epoch 1 broadcast", func() bool { return c.Stats().Broadcasts == 1 })
+	chain.mu.Lock()
+	chain.max = 8
+	chain.mu.Unlock()
+	for range 3 {
+		chain.NextBlock()
+	}
+	select {
+	case err := <-done:
+		require.ErrorIs(t, err, commit.ErrEpochRefused)
+		require.Contains(t, err.Error(), "epoch 1 holds 10 readings, the chain now takes at most 8")
+	case <-ctx.Done():
+		t.Fatal("committer kept resending an epoch the chain refuses")
+	}
+	e, err := st.Epoch(1)
+	require.NoError(t, err)
+	require.Zero(t, e.CommittedHeight)
+}

@@ -118,6 +118,10 @@ var ErrStoreMismatch = errors.New("stream store and chain disagree")
 // commits for the operator). The epoch is left uncommitted in the store.
 var ErrRootMismatch = errors.New("chain holds a different epoch root than the store")
 
+// ErrEpochRefused: the chain can never take the epoch in flight (it holds
+// more readings than x/stream's max_readings_per_epoch now allows).
+var ErrEpochRefused = errors.New("chain refuses the epoch for good")
+
 // New builds a committer of st's epochs; Run starts it. It panics on an
 // invalid config or nil dependency, which is a wiring bug.
 func New(cfg Config, st *store.Store, chain Chain, b Broadcaster, logger log.Logger) *Committer {

@@ -33,6 +33,20 @@ func (s *Store) Prove(node, streamID string, seq uint64) (*proof.ReadingProof, *
 	}
 	defer s.leave()
 
+	p, e, err := s.proveLocked(node, streamID, seq)
+	if err != nil && !errors.Is(err, ErrPruned) && (errors.Is(err, ErrNotFound) || errors.Is(err, ErrCorrupt)) {
+		// Retention may have deleted the reading's batch after the
+		// watermark was read (it deletes readings and index entries and
+		// moves the watermark in one batch): the reading is then pruned,
+		// not missing, and the store is not corrupt.
+		if mark, merr := s.prunedLocked(streamID); merr == nil && seq <= mark {
+			return nil, nil, fmt.Errorf("%w: %s/%d (readings up to %d are pruned)", ErrPruned, streamID, seq, mark)
+		}
+	}
+	return p, e, err
+}
+
+func (s *Store) proveLocked(node, streamID string, seq uint64) (*proof.ReadingProof, *Epoch, error) {
 	if mark, err := s.prunedLocked(streamID); err != nil {
 		return nil, nil, err
 	} else if seq <= mark {

@@ -157,6 +157,16 @@ func (s *Store) windowEnd(n uint64) (int64, error) {
 	if err != nil {
 		return 0, err
 	}
+	// Bounded: with one epoch a block and retention on, entries would pile
+	// up for as long as the node runs. Past the bound the cache starts
+	// over; a pass then re-reads the manifests it needs once.
+	if s.windowEndsLen.Add(1) > maxWindowEnds {
+		s.windowEnds.Clear()
+		s.windowEndsLen.Store(1)
+	}
 	s.windowEnds.Store(n, m.WindowEnd)
 	return m.WindowEnd, nil
 }
+
+// maxWindowEnds bounds the window-end cache (~100 B an entry).
+const maxWindowEnds = 100_000

@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"errors"
+	"math/rand/v2"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -73,4 +74,51 @@ func TestPruneCommitted(t *testing.T) {
 	require.Zero(t, mark)
 	_, err = s.PruneCommitted("bad/id", 1)
 	require.ErrorIs(t, err, store.ErrInvalid)
+}
+
+// TestProveWhilePruning: a proof racing retention answers ErrPruned (or a
+// proof), never ErrCorrupt: the watermark Prove read first may be older
+// than the delete it then runs into.
+func TestProveWhilePruning(t *testing.T) {
+	s := openStore(t, t.TempDir())
+	const epochs, per = 200, 50
+	for i := 1; i <= epochs; i++ {
+		head, err := s.Head("s")
+		require.NoError(t, err)
+		_, err = s.Append("s", head+1, makeReadings("s", head+1, per, 8), int64(i))
+		require.NoError(t, err)
+		_, err = s.CloseEpoch(uint64(i))
+		require.NoError(t, err)
+		require.NoError(t, s.MarkCommitted(uint64(i), int64(i)))
+	}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for cut := int64(2); cut <= epochs+1; cut++ {
+			if _, err := s.PruneCommitted("s", cut); err != nil {
+				t.Error(err)
+				return
+			}
+		}
+	}()
+	proved, pruned := 0, 0
+	rng := rand.New(rand.NewPCG(1, 2))
+	for {
+		seq := rng.Uint64N(epochs*per) + 1
+		select {
+		case <-done:
+			t.Logf("%d proofs, %d pruned answers while retention ran", proved, pruned)
+			return
+		default:
+		}
+		_, _, err := s.Prove("node", "s", seq)
+		switch {
+		case err == nil:
+			proved++
+		case errors.Is(err, store.ErrPruned):
+			pruned++
+		default:
+			t.Fatalf("prove %d while pruning: %v", seq, err)
+		}
+	}
 }

@@ -44,8 +44,10 @@ type Store struct {
 	lastClosed atomic.Pointer[Epoch]
 
 	proofCache epochCache
-	// windowEnds memoizes closed epochs' window ends for retention (prune.go).
-	windowEnds sync.Map
+	// windowEnds memoizes closed epochs' window ends for retention
+	// (prune.go); windowEndsLen counts its entries to bound it.
+	windowEnds    sync.Map
+	windowEndsLen atomic.Int64
 
 	// afterCapture, when set (tests), runs after CloseEpoch has persisted the
 	// captured ranges and before it computes roots; an error stops it there,
