@@ -37,6 +37,11 @@ type APIError struct {
 	LastSeq uint64
 	// RetryAfter is how long the gateway asked to wait (429, maybe 503).
 	RetryAfter time.Duration
+	// FromGateway: the refusal came from the gateway itself (its JSON error
+	// body, or a gRPC ErrorInfo of its domain), so the request was answered
+	// and this try stored nothing. Without it (a proxy's or load
+	// balancer's status, a gRPC transport failure) the outcome is unknown.
+	FromGateway bool
 }
 
 // Error implements error.

@@ -79,7 +79,12 @@ type Rejection struct {
 	// was never sent).
 	FirstSeq uint64
 	Readings []ingest.BatchReading
-	Err      error
+	// MaybeDelivered: a send of the batch got no answer (network failure,
+	// timeout, Close's deadline), so the gateway may have stored it. An app
+	// that resends rejected readings may then store them twice; the
+	// stream's head (Client.Head) tells whether FirstSeq.. was taken.
+	MaybeDelivered bool
+	Err            error
 }
 
 // Stats are a Batcher's counters (readings unless said otherwise).
@@ -285,7 +290,7 @@ func (b *Batcher) stop(err error, batch []bufferedReading) {
 		return
 	}
 	if len(batch) > 0 {
-		b.reject(0, readingsOf(batch), err)
+		b.reject(0, readingsOf(batch), false, err)
 	}
 	// Intake is closed: the queue's content is final.
 	for {
@@ -295,7 +300,7 @@ func (b *Batcher) stop(err error, batch []bufferedReading) {
 		if len(rest) == 0 {
 			return
 		}
-		b.reject(0, readingsOf(rest), err)
+		b.reject(0, readingsOf(rest), false, err)
 	}
 }
 

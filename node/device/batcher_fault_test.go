@@ -323,3 +323,85 @@ func TestBatcherCloseWithoutStart(t *testing.T) {
 		t.Fatal("Start after Close accepted")
 	}
 }
+
+// waitRejections waits for n rejections and returns them.
+func waitRejections(t *testing.T, rec *recorder, n int) []device.Rejection {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		_, rj := rec.snapshot()
+		if len(rj) >= n {
+			return rj
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d rejections, want %d", len(rj), n)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+// A batch stored whose answer was lost, then refused (503 backlog) until
+// MaxAttempts: it is rejected as MaybeDelivered. The next batch, numbered
+// from the same seq, meets a covering replay with no unanswered try of its
+// own: that proves nothing about it, so it resyncs and is stored after the
+// first — never acknowledged unstored.
+func TestBatcherReplayAfterUncertainRejectIsNoAck(t *testing.T) {
+	g := newFakeGateway(t)
+	id := testIdentity(t, "dev-unsure", devicetypes.KEY_TYPE_ED25519)
+	g.addStream(id)
+	g.inject(fault{lostAck: true}, fault{status: 503, reason: device.ReasonUnavailable})
+	b, rec := startBatcher(t, g.serveHTTP(), id, device.Config{MaxBatch: 5, FlushInterval: time.Hour, MaxAttempts: 2})
+	addN(t, b, 0, 5)
+	rj := waitRejections(t, rec, 1)
+	if !rj[0].MaybeDelivered || rj[0].FirstSeq != 1 {
+		t.Fatalf("rejection %+v: the first try went unanswered", rj[0])
+	}
+	addN(t, b, 5, 5)
+	a := rec.waitAck(t)
+	if a.LostAck || a.FirstSeq != 6 || a.LastSeq != 10 {
+		t.Fatalf("ack %+v: want readings 5..9 stored as 6..10", a)
+	}
+	assertStored(t, g, id.StreamID, 1, 0, 10)
+}
+
+// Another session already wrote past our whole first batch: the first try
+// meets a covering replay, which is not an ack (nothing of ours was ever
+// sent unanswered); the batch is renumbered and stored.
+func TestBatcherFirstTryCoveringReplayResyncs(t *testing.T) {
+	g := newFakeGateway(t)
+	id := testIdentity(t, "dev-other", devicetypes.KEY_TYPE_ED25519)
+	g.addStream(id)
+	b, rec := startBatcher(t, g.serveHTTP(), id, device.Config{MaxBatch: 5, FlushInterval: time.Hour})
+	g.preload(id.StreamID, 7)
+	addN(t, b, 0, 5)
+	a := rec.waitAck(t)
+	if a.LostAck || a.FirstSeq != 8 || a.LastSeq != 12 {
+		t.Fatalf("ack %+v", a)
+	}
+	assertStored(t, g, id.StreamID, 8, 0, 5)
+	if st := b.Stats(); st.LostAcks != 0 || st.Resyncs != 1 {
+		t.Fatalf("stats %+v", st)
+	}
+}
+
+// Stored with the answer lost, then a permanent 403 (device suspended for
+// a moment): rejected as MaybeDelivered; once allowed again the next batch
+// is stored after it, not acknowledged by the old batch's replay.
+func TestBatcherReplayAfterUncertain403IsNoAck(t *testing.T) {
+	g := newFakeGateway(t)
+	id := testIdentity(t, "dev-susp", devicetypes.KEY_TYPE_ED25519)
+	g.addStream(id)
+	g.inject(fault{lostAck: true}, fault{status: 403, reason: device.ReasonForbidden})
+	b, rec := startBatcher(t, g.serveHTTP(), id, device.Config{MaxBatch: 5, FlushInterval: time.Hour})
+	addN(t, b, 0, 5)
+	if rj := waitRejections(t, rec, 1); !rj[0].MaybeDelivered {
+		t.Fatalf("rejection %+v", rj[0])
+	}
+	addN(t, b, 5, 3)
+	b.Close(t.Context())
+	a := rec.waitAck(t)
+	if a.LostAck || a.FirstSeq != 6 || a.LastSeq != 8 {
+		t.Fatalf("ack %+v", a)
+	}
+	assertStored(t, g, id.StreamID, 1, 0, 8)
+}

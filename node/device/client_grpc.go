@@ -138,7 +138,7 @@ func apiErrorFromGRPC(ctx context.Context, err error) error {
 		if !isInfo || info.Domain != grpcErrorDomain {
 			continue
 		}
-		e.Reason = info.Reason
+		e.Reason, e.FromGateway = info.Reason, true
 		e.LastSeq, _ = strconv.ParseUint(info.Metadata[grpcMetaLastSeq], 10, 64)
 		if secs, perr := strconv.ParseInt(info.Metadata[grpcMetaRetryAfter], 10, 64); perr == nil && secs > 0 {
 			e.RetryAfter = time.Duration(min(secs, 3600)) * time.Second

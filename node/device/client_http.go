@@ -171,7 +171,7 @@ func apiErrorFromHTTP(resp *http.Response, raw []byte) *APIError {
 	e := &APIError{Status: resp.StatusCode, RetryAfter: parseRetryAfter(resp.Header.Get("Retry-After"), time.Now())}
 	var b errorBody
 	if err := json.Unmarshal(raw, &b); err == nil && b.Error != "" {
-		e.Reason, e.Message, e.LastSeq = b.Error, b.Message, b.LastSeq
+		e.Reason, e.Message, e.LastSeq, e.FromGateway = b.Error, b.Message, b.LastSeq, true
 		return e
 	}
 	e.Reason = reasonForStatus(resp.StatusCode)

@@ -4,6 +4,10 @@ package gateway
 // the backlog is full: a few blocks.
 const backlogRetrySeconds = 5
 
+// haltedRetrySeconds is the wait a halted node asks for: it needs an
+// operator, so devices should not resend whole batches every few seconds.
+const haltedRetrySeconds = 60
+
 // HaltIngest makes every later ingest request fail as unavailable with
 // reason, and /healthz report it. The node's data plane calls it when the
 // epoch committer stops for good (the store and the chain disagree): what
@@ -29,7 +33,9 @@ func (g *Gateway) ingestHalted() (string, bool) {
 // commit should not spend CPU on signatures it will refuse anyway.
 func (g *Gateway) admitIngest() *Error {
 	if reason, halted := g.ingestHalted(); halted {
-		return newError(ReasonUnavailable, "ingest halted on this node: %s", reason)
+		e := newError(ReasonUnavailable, "ingest halted on this node: %s", reason)
+		e.RetryAfterSeconds = haltedRetrySeconds
+		return e
 	}
 	readings, batches := g.store.Pending()
 	if readings >= g.cfg.MaxPendingReadings || batches >= g.cfg.MaxPendingBatches {

@@ -51,8 +51,10 @@ func TestHaltIngest(t *testing.T) {
 	requireOK(t, e.postJSON(e.signedBatch(d, d.Key, 1, 2)))
 
 	e.gw.HaltIngest("epoch committer stopped: stream store and chain disagree")
-	body := requireRefused(t, e.postJSON(e.signedBatch(d, d.Key, 3, 2)), http.StatusServiceUnavailable, gateway.ReasonUnavailable)
+	rec := e.postJSON(e.signedBatch(d, d.Key, 3, 2))
+	body := requireRefused(t, rec, http.StatusServiceUnavailable, gateway.ReasonUnavailable)
 	require.Contains(t, body.Message, "ingest halted on this node: epoch committer stopped")
+	require.Equal(t, "60", rec.Header().Get("Retry-After"))
 	require.Equal(t, uint64(2), e.head(d.Stream))
 	require.Equal(t, http.StatusOK, e.get("/v1/streams/"+d.Stream+"/head").Code)
 	h := health(t, e)

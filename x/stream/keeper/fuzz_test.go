@@ -86,7 +86,7 @@ func FuzzMsgCreateStream(f *testing.F) {
 			return
 		}
 		got := fx.Stream(t, id)
-		require.NoError(t, got.ValidateStored(fx.AddrCodec, types.DefaultParams()))
+		require.NoError(t, got.ValidateStored(fx.AddrCodec))
 		require.Equal(t, id, got.Id)
 		require.Equal(t, device, got.DeviceId)
 		require.Equal(t, types.STREAM_STATUS_OPEN, got.Status)

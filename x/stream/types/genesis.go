@@ -1,6 +1,8 @@
 package types
 
 import (
+	"math"
+
 	"cosmossdk.io/core/address"
 	errorsmod "cosmossdk.io/errors"
 )
@@ -18,7 +20,7 @@ func (g GenesisState) Validate(ac address.Codec) error {
 	}
 	streams := make(map[string]struct{}, len(g.Streams))
 	for i, s := range g.Streams {
-		if err := s.ValidateStored(ac, g.Params); err != nil {
+		if err := s.ValidateStored(ac); err != nil {
 			return errorsmod.Wrapf(ErrInvalidGenesis, "stream %d (%q): %v", i, s.Id, err)
 		}
 		if _, dup := streams[s.Id]; dup {
@@ -26,32 +28,36 @@ func (g GenesisState) Validate(ac address.Codec) error {
 		}
 		streams[s.Id] = struct{}{}
 	}
-	if err := validateCommits(ac, g.Commits, g.Params); err != nil {
+	if err := validateCommits(ac, g.Commits); err != nil {
 		return err
 	}
 	return validateReadings(g.Readings, streams)
 }
 
 // ValidateStored checks a stream as stored: what MsgCreateStream would
-// have accepted, with a status and a creation height.
-func (s Stream) ValidateStored(ac address.Codec, p Params) error {
+// have accepted, with a status and a creation height. Bounds that params
+// set (max_replication) are not checked: the authority may lower them, and
+// they apply to later messages only, so the chain's own export must still
+// import. Addresses must be canonical, as the msg server stores them (the
+// module compares them as strings).
+func (s Stream) ValidateStored(ac address.Codec) error {
 	if err := ValidateStreamID(s.Id); err != nil {
 		return err
 	}
 	if err := ValidateDeviceRef(s.DeviceId); err != nil {
 		return err
 	}
-	if _, err := ac.StringToBytes(s.Owner); err != nil {
-		return errorsmod.Wrapf(ErrInvalidAddress, "owner %q: %v", s.Owner, err)
+	if err := canonicalAddress(ac, "owner", s.Owner); err != nil {
+		return err
 	}
-	if _, err := ac.StringToBytes(s.HomeNode); err != nil {
-		return errorsmod.Wrapf(ErrInvalidAddress, "home node %q: %v", s.HomeNode, err)
+	if err := canonicalAddress(ac, "home node", s.HomeNode); err != nil {
+		return err
 	}
 	if err := ValidateLabels(s.Schema, s.Unit); err != nil {
 		return err
 	}
-	if s.Replication == 0 || s.Replication > p.MaxReplication {
-		return errorsmod.Wrapf(ErrInvalidStream, "replication %d not in [1, %d]", s.Replication, p.MaxReplication)
+	if s.Replication == 0 {
+		return errorsmod.Wrap(ErrInvalidStream, "replication 0 (a stream is held by at least its home node)")
 	}
 	if s.Status != STREAM_STATUS_OPEN && s.Status != STREAM_STATUS_CLOSED {
 		return errorsmod.Wrapf(ErrInvalidStream, "status %s", s.Status)
@@ -65,7 +71,9 @@ func (s Stream) ValidateStored(ac address.Codec, p Params) error {
 // validateCommits: per node, the set of epochs must be exactly 1..n. The
 // slice may list them in any order; counting and a duplicate check prove it
 // (n distinct epochs, all in [1, n]).
-func validateCommits(ac address.Codec, commits []EpochCommit, p Params) error {
+// Like streams, commitments are not held to the current
+// max_readings_per_epoch, which may have been lowered since.
+func validateCommits(ac address.Codec, commits []EpochCommit) error {
 	type nodeEpoch struct {
 		node  string
 		epoch uint64
@@ -87,7 +95,7 @@ func validateCommits(ac address.Codec, commits []EpochCommit, p Params) error {
 			return errorsmod.Wrapf(ErrInvalidGenesis, "commit %d: duplicate node %s epoch %d", i, c.Node, c.Epoch)
 		}
 		seen[k] = struct{}{}
-		if err := ValidateCommitShape(c.Root, c.ReadingCount, c.StreamCount, c.WindowStart, c.WindowEnd, p.MaxReadingsPerEpoch); err != nil {
+		if err := ValidateCommitShape(c.Root, c.ReadingCount, c.StreamCount, c.WindowStart, c.WindowEnd, math.MaxUint64); err != nil {
 			return errorsmod.Wrapf(ErrInvalidGenesis, "commit %d: node %s epoch %d: %v", i, c.Node, c.Epoch, err)
 		}
 		if c.Height < 0 {
@@ -143,6 +151,19 @@ func validateReadings(readings []Reading, streams map[string]struct{}) error {
 			return errorsmod.Wrapf(ErrInvalidGenesis, "reading %d: stream %q has %d readings up to seq %d: seqs must run from 1 without a gap",
 				i, r.StreamId, count[r.StreamId], maxSeq[r.StreamId])
 		}
+	}
+	return nil
+}
+
+// canonicalAddress requires addr to be bech32 that decodes and re-encodes
+// to itself (lower case), as the msg server stores addresses.
+func canonicalAddress(ac address.Codec, what, addr string) error {
+	bz, err := ac.StringToBytes(addr)
+	if err != nil {
+		return errorsmod.Wrapf(ErrInvalidAddress, "%s %q: %v", what, addr, err)
+	}
+	if canon, err := ac.BytesToString(bz); err != nil || canon != addr {
+		return errorsmod.Wrapf(ErrInvalidAddress, "%s %q is not in canonical form (%s)", what, addr, canon)
 	}
 	return nil
 }

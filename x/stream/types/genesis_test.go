@@ -47,6 +47,15 @@ func TestGenesisValidate(t *testing.T) {
 	ac := streamtestutil.AddressCodec()
 	require.NoError(t, types.DefaultGenesis().Validate(ac))
 	require.NoError(t, validGenesis().Validate(ac))
+	// The authority may lower max_replication and max_readings_per_epoch;
+	// they bind later messages only, so state made under the old bounds
+	// (and the chain's own export of it) still validates.
+	lowered := validGenesis()
+	lowered.Streams[0].Replication = 6
+	lowered.Commits[0].ReadingCount = types.DefaultMaxReadingsPerEpoch + 1
+	lowered.Params.MaxReplication = 1
+	lowered.Params.MaxReadingsPerEpoch = types.MinReadingsPerEpochLimit
+	require.NoError(t, lowered.Validate(ac))
 
 	cases := []struct {
 		name string
@@ -67,7 +76,8 @@ func TestGenesisValidate(t *testing.T) {
 		{"schema too long", func(g *types.GenesisState) { g.Streams[0].Schema = strings.Repeat("s", 65) }},
 		{"unit control char", func(g *types.GenesisState) { g.Streams[0].Unit = "\t" }},
 		{"replication 0", func(g *types.GenesisState) { g.Streams[0].Replication = 0 }},
-		{"replication above max", func(g *types.GenesisState) { g.Streams[0].Replication = 6 }},
+		{"owner not canonical", func(g *types.GenesisState) { g.Streams[0].Owner = strings.ToUpper(g.Streams[0].Owner) }},
+		{"home node not canonical", func(g *types.GenesisState) { g.Streams[0].HomeNode = strings.ToUpper(g.Streams[0].HomeNode) }},
 		{"status unspecified", func(g *types.GenesisState) { g.Streams[0].Status = 0 }},
 		{"status unknown", func(g *types.GenesisState) { g.Streams[0].Status = 7 }},
 		{"created height negative", func(g *types.GenesisState) { g.Streams[0].CreatedHeight = -1 }},
@@ -78,7 +88,7 @@ func TestGenesisValidate(t *testing.T) {
 		{"commit gap in the middle", func(g *types.GenesisState) { g.Commits[0].Epoch = 3 }},
 		{"commit root short", func(g *types.GenesisState) { g.Commits[0].Root = g.Commits[0].Root[:31] }},
 		{"commit no readings", func(g *types.GenesisState) { g.Commits[0].ReadingCount = 0 }},
-		{"commit readings above max", func(g *types.GenesisState) { g.Commits[0].ReadingCount = types.DefaultMaxReadingsPerEpoch + 1 }},
+		{"commit readings 0", func(g *types.GenesisState) { g.Commits[0].ReadingCount = 0 }},
 		{"commit streams above readings", func(g *types.GenesisState) { g.Commits[0].StreamCount = 11 }},
 		{"commit no streams", func(g *types.GenesisState) { g.Commits[0].StreamCount = 0 }},
 		{"commit window start 0", func(g *types.GenesisState) { g.Commits[0].WindowStart = 0 }},
