@@ -88,13 +88,23 @@ func requireOnChain(t *testing.T, n *appNode, st *store.Store, operator string, 
 func TestCommitterOnRealChainCommitsEveryReadingOnce(t *testing.T) {
 	n := newAppNode(t)
 	st := openStore(t, t.TempDir())
+	operator := n.chain.Genesis.Nodes[0].Operator.String()
+	const writers, streams, appends = 4, 8, 60
+	// The streams are on chain before any reading, as the gateway requires
+	// (and Verify checks: an epoch committed before its stream was created
+	// cannot hold its readings).
+	ids := map[string]uint64{}
+	for w := range writers {
+		for s := range streams {
+			ids[fmt.Sprintf("w%d.s%d", w, s)] = 0
+		}
+	}
+	registerStreams(t, n, operator, ids)
+
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	go n.produceBlocks(ctx, 10*time.Millisecond)
 	r := realCommitter(t, n, st, commit.Config{})
-	operator := n.chain.Genesis.Nodes[0].Operator.String()
-
-	const writers, streams, appends = 4, 8, 60
 	var wg sync.WaitGroup
 	var mu sync.Mutex
 	appended := map[string]uint64{}
@@ -142,9 +152,8 @@ func TestCommitterOnRealChainCommitsEveryReadingOnce(t *testing.T) {
 	}
 
 	// Every stream's first and last reading proves through the chain's own
-	// Verify query (which needs the stream on chain, homed on this node);
-	// a tampered proof does not.
-	registerStreams(t, n, operator, appended)
+	// Verify query (the stream on chain, homed on this node, created
+	// before the epoch); a tampered proof does not.
 	q := streamkeeper.NewQueryServerImpl(n.chain.App.StreamKeeper)
 	for id, count := range appended {
 		for _, seq := range []uint64{1, count} {

@@ -297,6 +297,26 @@ func (s *StreamSuite) TestQueryVerifyInvalid() {
 	s.requireCode(codes.InvalidArgument, err)
 }
 
+// A proof from an epoch committed before its stream was created is not
+// valid, even though its paths check out: the epoch cannot hold the
+// stream's readings (the home node pre-committed a stream id).
+func (s *StreamSuite) TestQueryVerifyEpochBeforeStream() {
+	p := s.epochFixture()
+	st, err := s.f.Keeper.Streams.Get(s.f.Ctx, "a")
+	s.Require().NoError(err)
+	node0, err := s.f.AddrCodec.StringToBytes(s.node0)
+	s.Require().NoError(err)
+	c, found, err := s.f.Keeper.GetEpochCommit(s.f.Ctx, node0, 1)
+	s.Require().NoError(err)
+	s.Require().True(found)
+	st.CreatedHeight = c.Height + 1
+	s.Require().NoError(s.f.Keeper.Streams.Set(s.f.Ctx, "a", st))
+	resp, err := s.f.QueryServer.Verify(s.f.Ctx, &types.QueryVerifyRequest{Proof: p})
+	s.Require().NoError(err)
+	s.Require().False(resp.Valid)
+	s.Require().Contains(resp.Reason, "before stream \"a\" was created")
+}
+
 func (s *StreamSuite) TestQueryReading() {
 	s.created("a")
 	_, err := s.f.QueryServer.Reading(s.f.Ctx, &types.QueryReadingRequest{StreamId: "a", Seq: 1})
