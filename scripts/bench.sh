@@ -149,9 +149,17 @@ app_height() {
     sed -n 's/.*"last_block_height":"\([0-9]*\)".*/\1/p' || true
 }
 
-# wait_blocks N: node0's app height advances by N blocks (consensus is live).
+# caught_up I: node I's CometBFT has left block sync (its RPC refuses
+# broadcasts with "endpoint is closed while node is catching up" before).
+caught_up() {
+  curl -s --max-time 2 "http://127.0.0.1:$(rpc_port "$1")/status" 2>/dev/null | grep -q '"catching_up":false'
+}
+
+# wait_blocks N: node0's app height advances by N blocks (consensus is live)
+# and every node has left block sync. Height alone is not enough: a
+# restarted node applies blocks while it block-syncs, and refuses txs then.
 wait_blocks() {
-  local n=$1 h0 h deadline=$((SECONDS + 60))
+  local n=$1 h0 h i deadline=$((SECONDS + 60))
   while h0="$(app_height 0)"; [ -z "$h0" ]; do
     [ $SECONDS -lt $deadline ] || die "node0 not answering; see $BENCH_HOME/node0/trustedged.log"
     sleep 0.3
@@ -159,6 +167,12 @@ wait_blocks() {
   while h="$(app_height 0)"; [ -z "$h" ] || [ "$h" -lt $((h0 + n)) ]; do
     [ $SECONDS -lt $deadline ] || die "chain not advancing (height ${h:-?}); see $BENCH_HOME/node*/trustedged.log"
     sleep 0.2
+  done
+  for ((i = 0; i < BENCH_NODES; i++)); do
+    until caught_up "$i"; do
+      [ $SECONDS -lt $deadline ] || die "node$i still block-syncing; see $BENCH_HOME/node$i/trustedged.log"
+      sleep 0.2
+    done
   done
 }
 

@@ -170,6 +170,12 @@ height_of() {
     sed -n 's/.*"latest_block_height":"\([0-9]*\)".*/\1/p' || true
 }
 
+# caught_up I: node I's CometBFT has left block sync; until then its RPC
+# refuses broadcasts ("endpoint is closed while node is catching up").
+caught_up() {
+  curl -s --max-time 2 "http://127.0.0.1:$(rpc_port "$1")/status" 2>/dev/null | grep -q '"catching_up":false'
+}
+
 start() {
   local n=${1:-4} i home
   [ "$n" -ge 1 ] || die "need at least one node"
@@ -201,9 +207,9 @@ start() {
   for ((i = 0; i < n; i++)); do
     while :; do
       h="$(height_of "$i")"
-      [ -n "$h" ] && [ "$h" -ge 1 ] && break
+      [ -n "$h" ] && [ "$h" -ge 1 ] && caught_up "$i" && break
       pid_alive "$(node_home "$i")/trustedged.pid" || die "node$i exited; see $(node_home "$i")/trustedged.log"
-      [ $SECONDS -lt $deadline ] || die "node$i has no block after 60 s; see $(node_home "$i")/trustedged.log"
+      [ $SECONDS -lt $deadline ] || die "node$i has no block (or is still block-syncing) after 60 s; see $(node_home "$i")/trustedged.log"
       sleep 0.5
     done
   done
