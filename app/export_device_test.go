@@ -3,7 +3,6 @@ package app_test
 import (
 	"testing"
 
-	abci "github.com/cometbft/cometbft/abci/types"
 	"github.com/stretchr/testify/require"
 
 	"cosmossdk.io/collections"
@@ -54,14 +53,7 @@ func TestZeroHeightExportDeviceKeys(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, int64(21), rec.KeySinceHeight)
 
-	cp := exp.ConsensusParams
-	b := apptesting.NewChain(t, nil, a.ChainID)
-	_, err = b.InitChain(&abci.RequestInitChain{
-		ChainId: a.ChainID, Time: a.Time, ConsensusParams: &cp,
-		Validators:    apptesting.GenesisValidatorsToUpdates(exp.Validators),
-		AppStateBytes: exp.AppState, InitialHeight: exp.Height,
-	})
-	require.NoError(t, err)
+	b := a.FromZeroHeightExport(exp)
 	for h := int64(1); h <= 22; h++ {
 		b.NextBlock()
 		require.NoError(t, verify(b, newKey), "new chain height %d: current key", b.Height())

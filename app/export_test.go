@@ -239,14 +239,7 @@ func TestZeroHeightExportRestartsHeartbeatWindow(t *testing.T) {
 		require.Equal(t, int64(13), n0.LastHeartbeatHeight)
 	}
 
-	cp := exp.ConsensusParams
-	b := apptesting.NewChain(t, nil, a.ChainID)
-	_, err = b.InitChain(&abci.RequestInitChain{
-		ChainId: a.ChainID, Time: a.Time, ConsensusParams: &cp,
-		Validators:    apptesting.GenesisValidatorsToUpdates(exp.Validators),
-		AppStateBytes: exp.AppState, InitialHeight: exp.Height,
-	})
-	require.NoError(t, err)
+	b := a.FromZeroHeightExport(exp)
 	for b.Height() < timeout {
 		b.NextBlock()
 		require.Equal(t, edgetypes.NODE_STATUS_ACTIVE, status(b, g.Nodes[0]), "stale too early at height %d", b.Height())

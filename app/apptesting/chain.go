@@ -9,6 +9,7 @@ import (
 	dbm "github.com/cosmos/cosmos-db"
 	"github.com/stretchr/testify/require"
 
+	servertypes "github.com/cosmos/cosmos-sdk/server/types"
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
 	"github.com/trustedge/trustedge/app"
@@ -97,6 +98,23 @@ func (c *Chain) InitChain(req *abci.RequestInitChain) (*abci.ResponseInitChain, 
 	c.Time = req.Time
 	c.initialHeight = req.InitialHeight
 	return c.App.InitChain(req)
+}
+
+// FromZeroHeightExport starts a new in-memory chain (same chain id, this
+// chain's last block time as genesis time) from exp, an export of c for
+// zero height, as `trustedged export --for-zero-height` and a new genesis
+// would.
+func (c *Chain) FromZeroHeightExport(exp servertypes.ExportedApp) *Chain {
+	c.TB.Helper()
+	cp := exp.ConsensusParams
+	b := NewChain(c.TB, nil, c.ChainID)
+	_, err := b.InitChain(&abci.RequestInitChain{
+		ChainId: c.ChainID, Time: c.Time, ConsensusParams: &cp,
+		Validators:    GenesisValidatorsToUpdates(exp.Validators),
+		AppStateBytes: exp.AppState, InitialHeight: exp.Height,
+	})
+	require.NoError(c.TB, err)
+	return b
 }
 
 // Height is the last committed height.
