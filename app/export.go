@@ -21,7 +21,9 @@ import (
 // heights, both reset by prepForZeroHeight.
 // The heights x/stream records (stream creation, epoch commitment, on-chain
 // reading) are kept as they are: they say where in the old chain's history
-// a root was committed, and nothing counts blocks from them.
+// a root was committed, and nothing counts blocks from them (Verify
+// compares a stream's creation with epochs, which the export keeps, not
+// with heights).
 func (app *App) ExportAppStateAndValidators(forZeroHeight bool, _ []string, modulesToExport []string) (servertypes.ExportedApp, error) {
 	ctx := app.NewContextLegacy(true, cmtproto.Header{Height: app.LastBlockHeight()})
 	height := app.LastBlockHeight() + 1

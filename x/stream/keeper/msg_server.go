@@ -58,6 +58,15 @@ func (k msgServer) CreateStream(ctx context.Context, msg *types.MsgCreateStream)
 		return nil, errorsmod.Wrapf(types.ErrStreamExists, "%q", msg.StreamId)
 	}
 
+	home, err := k.addressCodec.StringToBytes(device.HomeNode)
+	if err != nil {
+		return nil, err
+	}
+	lastEpoch, err := k.GetLastEpoch(ctx, home)
+	if err != nil {
+		return nil, err
+	}
+
 	sdkCtx := sdk.UnwrapSDKContext(ctx)
 	s := types.Stream{
 		Id:               msg.StreamId,
@@ -70,6 +79,8 @@ func (k msgServer) CreateStream(ctx context.Context, msg *types.MsgCreateStream)
 		Replication:      replication,
 		Status:           types.STREAM_STATUS_OPEN,
 		CreatedHeight:    sdkCtx.BlockHeight(),
+		// Epochs up to this one were closed before the stream existed.
+		CreatedAfterEpoch: lastEpoch,
 	}
 	if err := k.Streams.Set(ctx, s.Id, s); err != nil {
 		return nil, err

@@ -171,13 +171,14 @@ func (q queryServer) Verify(ctx context.Context, req *types.QueryVerifyRequest) 
 	if !found {
 		return &types.QueryVerifyResponse{Reason: fmt.Sprintf("no commitment for node %s epoch %d", p.Node, p.Epoch)}, nil
 	}
-	// An epoch committed before the stream existed cannot hold its
-	// readings: the gateway takes only streams already on chain. (The chain
-	// never sees an epoch's contents, so a node could otherwise pre-commit
-	// readings for a stream id someone registers later.)
-	if c.Height < st.CreatedHeight {
-		return &types.QueryVerifyResponse{Reason: fmt.Sprintf("epoch %d was committed at height %d, before stream %q was created at %d",
-			p.Epoch, c.Height, p.StreamId, st.CreatedHeight), Commit: c}, nil
+	// An epoch closed before the stream existed cannot hold its readings:
+	// the gateway takes only streams already on chain. (The chain never
+	// sees an epoch's contents, so a node could otherwise pre-commit
+	// readings for a stream id someone registers later.) Compared in
+	// epochs, not heights: a zero-height export restarts the heights.
+	if p.Epoch <= st.CreatedAfterEpoch {
+		return &types.QueryVerifyResponse{Reason: fmt.Sprintf("epoch %d of node %s was closed before stream %q was created (after its epoch %d)",
+			p.Epoch, p.Node, p.StreamId, st.CreatedAfterEpoch), Commit: c}, nil
 	}
 	if err := p.ToProof().Verify(c.Root, uint64(c.StreamCount)); err != nil {
 		return &types.QueryVerifyResponse{Reason: err.Error(), Commit: c}, nil

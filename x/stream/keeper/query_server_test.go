@@ -297,24 +297,29 @@ func (s *StreamSuite) TestQueryVerifyInvalid() {
 	s.requireCode(codes.InvalidArgument, err)
 }
 
-// A proof from an epoch committed before its stream was created is not
-// valid, even though its paths check out: the epoch cannot hold the
-// stream's readings (the home node pre-committed a stream id).
+// A proof from an epoch closed before its stream was created is not valid,
+// even though its paths check out: the epoch cannot hold the stream's
+// readings (the home node pre-committed a stream id). CreateStream records
+// the home node's last epoch; a stream created now, after epoch 1, does
+// not take epoch 1's proofs.
 func (s *StreamSuite) TestQueryVerifyEpochBeforeStream() {
 	p := s.epochFixture()
 	st, err := s.f.Keeper.Streams.Get(s.f.Ctx, "a")
 	s.Require().NoError(err)
-	node0, err := s.f.AddrCodec.StringToBytes(s.node0)
+	s.Require().Zero(st.CreatedAfterEpoch, "created before node0's first epoch")
+
+	// Re-create the same id as a stream created after epoch 1.
+	s.Require().NoError(s.f.Keeper.Streams.Remove(s.f.Ctx, "a"))
+	_, err = s.f.MsgServer.CreateStream(s.f.Ctx, &types.MsgCreateStream{Owner: st.Owner, StreamId: "a", DeviceId: st.DeviceId})
 	s.Require().NoError(err)
-	c, found, err := s.f.Keeper.GetEpochCommit(s.f.Ctx, node0, 1)
+	st, err = s.f.Keeper.Streams.Get(s.f.Ctx, "a")
 	s.Require().NoError(err)
-	s.Require().True(found)
-	st.CreatedHeight = c.Height + 1
-	s.Require().NoError(s.f.Keeper.Streams.Set(s.f.Ctx, "a", st))
+	s.Require().Equal(uint64(1), st.CreatedAfterEpoch)
+
 	resp, err := s.f.QueryServer.Verify(s.f.Ctx, &types.QueryVerifyRequest{Proof: p})
 	s.Require().NoError(err)
 	s.Require().False(resp.Valid)
-	s.Require().Contains(resp.Reason, "before stream \"a\" was created")
+	s.Require().Contains(resp.Reason, "epoch 1 of node "+s.node0+" was closed before stream \"a\" was created (after its epoch 1)")
 }
 
 func (s *StreamSuite) TestQueryReading() {
