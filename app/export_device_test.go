@@ -7,6 +7,8 @@ import (
 
 	"cosmossdk.io/collections"
 
+	consensustypes "github.com/cosmos/cosmos-sdk/x/consensus/types"
+
 	"github.com/trustedge/trustedge/app/apptesting"
 	devtestutil "github.com/trustedge/trustedge/x/device/testutil"
 	devicetypes "github.com/trustedge/trustedge/x/device/types"
@@ -69,4 +71,31 @@ func TestZeroHeightExportDeviceKeys(t *testing.T) {
 	require.Equal(t, d.Key.PubKey(), old.Pubkey)
 	require.Zero(t, old.ValidFromHeight)
 	require.Zero(t, old.ValidUntilHeight)
+}
+
+// TestZeroHeightExportKeepsSDKAuthority: the genesis file's consensus
+// params (as the SDK's export writes them) name no authority; the chain
+// started from it still gives the consortium authority the SDK modules
+// (here x/consensus params), instead of a module address nobody can sign
+// for.
+func TestZeroHeightExportKeepsSDKAuthority(t *testing.T) {
+	a := apptesting.Setup(t, apptesting.DefaultConfig())
+	a.NextBlock()
+	exp, err := a.App.ExportAppStateAndValidators(true, nil, nil)
+	require.NoError(t, err)
+	b := a.FromZeroHeightExport(exp)
+	b.Genesis = a.Genesis
+	b.NextBlock()
+	require.Equal(t, a.Genesis.Authority.String(), b.App.GetConsensusParams(b.Context()).Authority.GetAuthority())
+
+	b.SyncAccount(a.Genesis.Authority)
+	cur := b.App.GetConsensusParams(b.Context())
+	block := *cur.Block
+	block.MaxGas = 123_456_789
+	res := b.DeliverTx(a.Genesis.Authority, &consensustypes.MsgUpdateParams{
+		Authority: a.Genesis.Authority.String(), Block: &block, Evidence: cur.Evidence, Validator: cur.Validator, Abci: cur.Abci,
+	})
+	require.Zero(t, res.TxResults[0].Code, res.TxResults[0].Log)
+	b.NextBlock()
+	require.Equal(t, int64(123_456_789), b.App.GetConsensusParams(b.Context()).Block.MaxGas)
 }

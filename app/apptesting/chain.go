@@ -11,6 +11,7 @@ import (
 
 	servertypes "github.com/cosmos/cosmos-sdk/server/types"
 	sdk "github.com/cosmos/cosmos-sdk/types"
+	genutiltypes "github.com/cosmos/cosmos-sdk/x/genutil/types"
 
 	"github.com/trustedge/trustedge/app"
 )
@@ -103,10 +104,12 @@ func (c *Chain) InitChain(req *abci.RequestInitChain) (*abci.ResponseInitChain, 
 // FromZeroHeightExport starts a new in-memory chain (same chain id, this
 // chain's last block time as genesis time) from exp, an export of c for
 // zero height, as `trustedged export --for-zero-height` and a new genesis
-// would.
+// would: the consensus params go through the genesis file's form
+// (genutil's NewConsensusGenesis), which keeps only the block, evidence and
+// validator params.
 func (c *Chain) FromZeroHeightExport(exp servertypes.ExportedApp) *Chain {
 	c.TB.Helper()
-	cp := exp.ConsensusParams
+	cp := genutiltypes.NewConsensusGenesis(exp.ConsensusParams, exp.Validators).Params.ToProto()
 	b := NewChain(c.TB, nil, c.ChainID)
 	_, err := b.InitChain(&abci.RequestInitChain{
 		ChainId: c.ChainID, Time: c.Time, ConsensusParams: &cp,

@@ -55,7 +55,13 @@ func (k Keeper) jail(ctx context.Context, consAddr []byte, infractionHeight int6
 	sdkCtx := sdk.UnwrapSDKContext(ctx)
 	operator, err := k.Nodes.Indexes.ConsAddr.MatchExact(ctx, consAddr)
 	if errorsIsNotFound(err) {
-		return nil // already removed by the authority
+		// The authority removed the node between the infraction and the
+		// evidence. CometBFT reports only keys of the validator set at the
+		// infraction height, so the key was one of ours: ban it all the
+		// same, or RegisterNode would take it again.
+		sdkCtx.Logger().Info("banning the consensus key of a removed edge node for misbehaviour",
+			"consensus_address", consAddrHex(consAddr), "infraction_height", infractionHeight, "reason", reason)
+		return k.BannedConsAddrs.Set(ctx, consAddr)
 	} else if err != nil {
 		return err
 	}
@@ -90,7 +96,26 @@ func (k Keeper) EndBlocker(ctx context.Context) ([]abci.ValidatorUpdate, error) 
 	if err := k.markStaleNodes(ctx); err != nil {
 		return nil, err
 	}
-	return k.ApplyValidatorUpdates(ctx)
+	updates, err := k.ApplyValidatorUpdates(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return updates, k.applyPendingParams(ctx)
+}
+
+// applyPendingParams puts the params MsgUpdateParams set in this block in
+// force, after the block's power changes were judged under the old ones.
+func (k Keeper) applyPendingParams(ctx context.Context) error {
+	p, err := k.PendingParams.Get(ctx)
+	if errorsIsNotFound(err) {
+		return nil
+	} else if err != nil {
+		return err
+	}
+	if err := k.Params.Set(ctx, p); err != nil {
+		return err
+	}
+	return k.PendingParams.Remove(ctx)
 }
 
 // markStaleNodes flags active nodes whose last heartbeat (or join) is older

@@ -3,7 +3,9 @@ package keeper
 import (
 	"context"
 	"encoding/hex"
+	"errors"
 
+	"cosmossdk.io/collections"
 	errorsmod "cosmossdk.io/errors"
 
 	abci "github.com/cometbft/cometbft/abci/types"
@@ -22,6 +24,13 @@ func (k Keeper) InitGenesis(ctx context.Context, gs *types.GenesisState) ([]abci
 		return nil, errorsmod.Wrapf(types.ErrInvalidGenesis, "no consortium authority set (use `trustedged genesis set-authority`)")
 	}
 	if err := checkConsensusAuthority(ctx, gs.Authority); err != nil {
+		return nil, err
+	}
+	// A genesis whose consensus params name no authority — as the SDK's
+	// `export` writes one: it keeps only the block, evidence and validator
+	// params — gets the edge authority, or the SDK modules would fall back
+	// to a module address nobody can sign for.
+	if err := k.syncConsensusAuthority(ctx, gs.Authority); err != nil && !errors.Is(err, collections.ErrNotFound) {
 		return nil, err
 	}
 	auth, err := k.addressCodec.StringToBytes(gs.Authority)

@@ -79,6 +79,10 @@ type Keeper struct {
 	// The reverse of EdgeNode.committer, kept by MsgSetCommitter, RemoveNode
 	// and InitGenesis; the ante gate and x/stream read it.
 	Committers collections.Map[sdk.AccAddress, sdk.AccAddress]
+	// value: params set by MsgUpdateParams in this block, in force from
+	// the end of the block (so a tx cannot lift the power cap, change the
+	// validator set and restore the cap in one go). Removed in EndBlock.
+	PendingParams collections.Item[types.Params]
 }
 
 // NewKeeper builds the keeper and its collections schema.
@@ -101,6 +105,7 @@ func NewKeeper(cdc codec.BinaryCodec, storeService corestore.KVStoreService, add
 		BannedConsAddrs: collections.NewKeySet(sb, types.BannedConsAddrsKey, "banned_cons_addrs", collections.BytesKey),
 		Committers: collections.NewMap(sb, types.CommittersKey, "committers", sdk.AccAddressKey,
 			collcodec.KeyToValueCodec(sdk.AccAddressKey)),
+		PendingParams: collections.NewItem(sb, types.PendingParamsKey, "pending_params", codec.CollValue[types.Params](cdc)),
 	}
 	schema, err := sb.Build()
 	if err != nil {

@@ -250,7 +250,9 @@ func (k msgServer) UpdateParams(ctx context.Context, msg *types.MsgUpdateParams)
 	if err := msg.Params.Validate(); err != nil {
 		return nil, err
 	}
-	if err := k.Params.Set(ctx, msg.Params); err != nil {
+	// In force from the end of this block (EndBlocker): the block's power
+	// changes are all judged under the params it started with.
+	if err := k.PendingParams.Set(ctx, msg.Params); err != nil {
 		return nil, err
 	}
 	return &types.MsgUpdateParamsResponse{}, sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventParamsUpdated{

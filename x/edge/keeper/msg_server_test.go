@@ -315,14 +315,40 @@ func (s *KeeperSuite) TestUpdateParams() {
 	p := types.Params{MaxPowerChangeBps: 1000, BootstrapMode: false, HeartbeatTimeoutBlocks: 50}
 	_, err := s.f.MsgServer.UpdateParams(s.ctx(), &types.MsgUpdateParams{Authority: s.f.Authority, Params: p})
 	s.Require().NoError(err)
+	s.requireEvents(&types.EventParamsUpdated{Params: p})
+	// In force from the end of the block: until then the old ones hold.
 	got, err := s.f.Keeper.Params.Get(s.ctx())
 	s.Require().NoError(err)
+	s.Require().Equal(types.DefaultParams(), got)
+	s.endBlock()
+	got, err = s.f.Keeper.Params.Get(s.ctx())
+	s.Require().NoError(err)
 	s.Require().Equal(p, got)
-	s.requireEvents(&types.EventParamsUpdated{Params: p})
+	has, err := s.f.Keeper.PendingParams.Has(s.ctx())
+	s.Require().NoError(err)
+	s.Require().False(has)
 
-	// The new cap applies at once: 10% of 400 = 40.
+	// The new cap applies from the next block: 10% of 400 = 40.
 	s.requireRejected(types.ErrPowerChangeTooLarge, func() error { return s.setPower(s.nodes[0], 141) })
 	s.Require().NoError(s.setPower(s.nodes[0], 140))
+}
+
+// One admin tx cannot hand the chain over: lifting the cap, changing the
+// set and restoring the cap in one block (one tx) fails, because the
+// block's power changes are judged under the params it started with.
+func (s *KeeperSuite) TestCapNotLiftedWithinABlock() {
+	bootstrap := types.DefaultParams()
+	bootstrap.BootstrapMode = true
+	_, err := s.f.MsgServer.UpdateParams(s.ctx(), &types.MsgUpdateParams{Authority: s.f.Authority, Params: bootstrap})
+	s.Require().NoError(err)
+	takeover := s.newNode("takeover")
+	s.requireRejected(types.ErrPowerChangeTooLarge, func() error {
+		_, err := s.f.MsgServer.RegisterNode(s.ctx(), takeover.RegisterMsg(s.f.Authority, 10_000))
+		return err
+	})
+	s.endBlock()
+	// From the next block bootstrap mode is on, as the authority asked.
+	s.register(takeover, 10_000)
 }
 
 func (s *KeeperSuite) TestUpdateParamsRejections() {

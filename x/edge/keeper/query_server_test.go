@@ -159,6 +159,7 @@ func (s *KeeperSuite) TestQueryParamsAndAuthority() {
 	next := edgetestutil.AddrStr("next")
 	_, err = s.f.MsgServer.UpdateAuthority(s.ctx(), &types.MsgUpdateAuthority{Authority: s.f.Authority, NewAuthority: next})
 	s.Require().NoError(err)
+	s.endBlock() // params set by MsgUpdateParams take effect at the end of the block
 
 	p, err = s.f.QueryServer.Params(s.ctx(), nil)
 	s.Require().NoError(err)

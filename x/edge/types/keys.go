@@ -34,4 +34,7 @@ var (
 	// CommittersKey maps a node's committer to its operator (MsgSetCommitter).
 	// key: committer address | value: operator address.
 	CommittersKey = collections.NewPrefix(8)
+	// PendingParamsKey holds params MsgUpdateParams set in the current
+	// block; EndBlock makes them the params. Removed in EndBlock.
+	PendingParamsKey = collections.NewPrefix(9)
 )

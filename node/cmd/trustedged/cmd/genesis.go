@@ -255,7 +255,11 @@ func setAuthorityCmd() *cobra.Command {
 			bootstrap, _ := cmd.Flags().GetBool(flagBootstrap)
 			if err := updateEdgeGenesis(cmd, func(gs *edgetypes.GenesisState) error {
 				gs.Authority = addrStr
-				gs.Params.BootstrapMode = bootstrap
+				// Only when given: re-running set-authority to change the
+				// authority must not turn bootstrap mode off unasked.
+				if cmd.Flags().Changed(flagBootstrap) {
+					gs.Params.BootstrapMode = bootstrap
+				}
 				return nil
 			}); err != nil {
 				return err
@@ -263,7 +267,7 @@ func setAuthorityCmd() *cobra.Command {
 			return setConsensusAuthority(cmd, addrStr)
 		},
 	}
-	cmd.Flags().Bool(flagBootstrap, false, "lift the per-block power-change cap (for growing a 1–2 node network)")
+	cmd.Flags().Bool(flagBootstrap, false, "lift (true) or keep (false) the per-block power-change cap, for growing a 1–2 node network; left as it is when not given")
 	cmd.Flags().String(flags.FlagHome, app.DefaultNodeHome, "node home directory")
 	cmd.Flags().String(flags.FlagKeyringBackend, flags.DefaultKeyringBackend, "keyring backend (os|file|test)")
 	return cmd
