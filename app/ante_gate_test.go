@@ -3,13 +3,16 @@ package app_test
 import (
 	"testing"
 
+	cmtproto "github.com/cometbft/cometbft/proto/tendermint/types"
 	"github.com/stretchr/testify/require"
 
 	banktypes "github.com/cosmos/cosmos-sdk/x/bank/types"
+	consensustypes "github.com/cosmos/cosmos-sdk/x/consensus/types"
 
 	"github.com/trustedge/trustedge/app"
 	"github.com/trustedge/trustedge/app/apptesting"
 	accesstypes "github.com/trustedge/trustedge/x/access/types"
+	edgetypes "github.com/trustedge/trustedge/x/edge/types"
 )
 
 // TestPermissionedSenderGate: the authority, an edge operator and the holder
@@ -105,4 +108,35 @@ func TestGateAdmitsNamespaceAdmins(t *testing.T) {
 	require.Equal(t, accesstypes.ErrSenderNotPermitted.ABCICode(), ct.Code, ct.Log)
 	_, err := c.App.AccessKeeper.Grants.Get(c.Context(), got.Id)
 	require.NoError(t, err, "grant still there")
+}
+
+// TestConsensusParamsCannotSplitTheAuthority: x/consensus MsgUpdateParams
+// naming another authority is refused before execution (the SDK modules
+// and x/edge would answer to different accounts); naming the current one,
+// or none, is fine.
+func TestConsensusParamsCannotSplitTheAuthority(t *testing.T) {
+	c := apptesting.Setup(t, apptesting.DefaultConfig())
+	c.NextBlock()
+	g := c.Genesis
+	cur := c.App.GetConsensusParams(c.Context())
+	update := func(auth string) *consensustypes.MsgUpdateParams {
+		m := &consensustypes.MsgUpdateParams{
+			Authority: g.Authority.String(), Block: cur.Block, Evidence: cur.Evidence, Validator: cur.Validator, Abci: cur.Abci,
+		}
+		if auth != "" {
+			m.Auth = &cmtproto.AuthorityParams{Authority: auth}
+		}
+		return m
+	}
+	res := c.CheckTx(c.SignTx(g.Authority, update(g.Accounts[0].String())))
+	require.Equal(t, edgetypes.ErrUnauthorized.ABCICode(), res.Code, res.Log)
+	require.Equal(t, edgetypes.ModuleName, res.Codespace)
+	require.Contains(t, res.Log, "tx edge update-authority")
+
+	for _, auth := range []string{"", g.Authority.String()} {
+		block := c.DeliverTx(g.Authority, update(auth))
+		require.Zero(t, block.TxResults[0].Code, "auth %q: %s", auth, block.TxResults[0].Log)
+	}
+	c.NextBlock()
+	require.Equal(t, g.Authority.String(), c.App.GetConsensusParams(c.Context()).Authority.GetAuthority())
 }

@@ -56,6 +56,9 @@ func (d PermissionedSenderDecorator) AnteHandle(ctx sdk.Context, tx sdk.Tx, simu
 	if err != nil {
 		return ctx, err
 	}
+	if err := d.refuseAuthoritySplit(ctx, tx.GetMsgs()); err != nil {
+		return ctx, err
+	}
 	reportsOnly := onlyNodeReports(tx.GetMsgs())
 	for _, signer := range signers {
 		if err := d.admit(ctx, signer, reportsOnly); err != nil {

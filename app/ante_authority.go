@@ -1,0 +1,37 @@
+package app
+
+import (
+	errorsmod "cosmossdk.io/errors"
+
+	sdk "github.com/cosmos/cosmos-sdk/types"
+	consensustypes "github.com/cosmos/cosmos-sdk/x/consensus/types"
+
+	edgetypes "github.com/trustedge/trustedge/x/edge/types"
+)
+
+// refuseAuthoritySplit refuses an x/consensus MsgUpdateParams that names a
+// new authority other than x/edge's. The consensus params hold the
+// authority the SDK modules (bank, consensus, upgrade, auth) answer to;
+// x/edge keeps it equal to the consortium authority, and MsgUpdateAuthority
+// moves both together. Re-pointed through x/consensus alone, the chain
+// would have two authorities.
+func (d PermissionedSenderDecorator) refuseAuthoritySplit(ctx sdk.Context, msgs []sdk.Msg) error {
+	for _, m := range msgs {
+		up, ok := m.(*consensustypes.MsgUpdateParams)
+		if !ok || up.Auth == nil || up.Auth.Authority == "" {
+			continue
+		}
+		addr, err := d.codec.StringToBytes(up.Auth.Authority)
+		if err != nil {
+			return errorsmod.Wrapf(edgetypes.ErrInvalidAddress, "consensus params authority %q: %v", up.Auth.Authority, err)
+		}
+		if same, err := d.edge.IsAuthorityAddr(ctx, addr); err != nil {
+			return err
+		} else if !same {
+			return errorsmod.Wrapf(edgetypes.ErrUnauthorized,
+				"consensus params may not name another authority (%s): hand the consortium authority over with `tx edge update-authority`, which moves x/edge and the SDK modules together",
+				up.Auth.Authority)
+		}
+	}
+	return nil
+}
