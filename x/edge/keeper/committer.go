@@ -145,3 +145,30 @@ func (k Keeper) removeCommitterOf(ctx context.Context, node types.EdgeNode) erro
 	}
 	return k.Committers.Remove(ctx, addr)
 }
+
+// freeCommitter clears account as the committer of whichever node named it,
+// if any (EventCommitterSet with no new committer). RegisterNode calls it
+// for the operator it adds.
+func (k Keeper) freeCommitter(ctx context.Context, account sdk.AccAddress) error {
+	serves, err := k.Committers.Get(ctx, account)
+	if errorsIsNotFound(err) {
+		return nil
+	} else if err != nil {
+		return err
+	}
+	node, err := k.Nodes.Get(ctx, serves)
+	if err != nil {
+		return err
+	}
+	old := node.Committer
+	node.Committer = ""
+	if err := k.Nodes.Set(ctx, serves, node); err != nil {
+		return err
+	}
+	if err := k.Committers.Remove(ctx, account); err != nil {
+		return err
+	}
+	return sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventCommitterSet{
+		Operator: node.Operator, OldCommitter: old,
+	})
+}

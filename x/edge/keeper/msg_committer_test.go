@@ -3,6 +3,8 @@ package keeper_test
 import (
 	"strings"
 
+	"github.com/cosmos/gogoproto/proto"
+
 	edgetestutil "github.com/trustedge/trustedge/x/edge/testutil"
 	"github.com/trustedge/trustedge/x/edge/types"
 )
@@ -166,16 +168,25 @@ func (s *KeeperSuite) TestSetCommitterOnJailedNode() {
 
 // TestCommitterCannotBecomeOperator: registering a node whose operator is a
 // committer would make one account resolve to two nodes.
-func (s *KeeperSuite) TestCommitterCannotBecomeOperator() {
+// TestRegisterNodeFreesCommitter: an account is never both a committer and
+// an operator. Naming a committer needs no consent, so an operator could
+// squat on an address the authority means to register; the authority's
+// RegisterNode wins and the squatting node loses its committer.
+func (s *KeeperSuite) TestRegisterNodeFreesCommitter() {
 	newcomer := s.newNode("newcomer")
 	s.Require().NoError(s.setCommitter(s.nodes[0].Operator, newcomer.Operator))
-	s.requireRejected(types.ErrInvalidCommitter, func() error {
-		_, err := s.f.MsgServer.RegisterNode(s.ctx(), newcomer.RegisterMsg(s.f.Authority, 10))
-		return err
-	})
-	// Once cleared, the account may run a node.
-	s.Require().NoError(s.setCommitter(s.nodes[0].Operator, ""))
+	s.f.ResetEvents()
 	s.register(newcomer, 10)
+
+	s.Require().Empty(s.f.Node(s.T(), s.nodes[0]).Committer)
+	isC, err := s.f.Keeper.IsCommitter(s.ctx(), newcomer.OpAddr)
+	s.Require().NoError(err)
+	s.Require().False(isC)
+	got := s.events()
+	s.Require().Len(got, 2)
+	s.Require().True(proto.Equal(&types.EventCommitterSet{Operator: s.nodes[0].Operator, OldCommitter: newcomer.Operator}, got[0]), "%v", got)
+	// Naming it again is refused: it is an operator now.
+	s.requireRejected(types.ErrInvalidCommitter, func() error { return s.setCommitter(s.nodes[0].Operator, newcomer.Operator) })
 }
 
 // TestRemoveNodeDropsCommitter: a removed node's committer is a plain

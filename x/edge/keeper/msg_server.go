@@ -63,13 +63,6 @@ func (k msgServer) RegisterNode(ctx context.Context, msg *types.MsgRegisterNode)
 	} else if has {
 		return nil, errorsmod.Wrapf(types.ErrNodeExists, "%s", msg.Operator)
 	}
-	// An operator is never also a committer: x/stream resolves a sender to
-	// one node, and the gate's notion of who is who must stay unambiguous.
-	if serves, err := k.Committers.Get(ctx, operator); err == nil {
-		return nil, errorsmod.Wrapf(types.ErrInvalidCommitter, "%s is the committer of node %s; that node must clear it first", msg.Operator, serves)
-	} else if !errorsIsNotFound(err) {
-		return nil, err
-	}
 	consAddr := pk.Address()
 	if banned, err := k.BannedConsAddrs.Has(ctx, consAddr); err != nil {
 		return nil, err
@@ -82,6 +75,14 @@ func (k msgServer) RegisterNode(ctx context.Context, msg *types.MsgRegisterNode)
 		return nil, err
 	}
 	if err := k.trackPowerChange(ctx, consAddr, 0, msg.Power, true); err != nil {
+		return nil, err
+	}
+	// An operator is never also a committer: x/stream resolves a sender to
+	// one node, and the gate's notion of who is who must stay unambiguous.
+	// If some node named this account its committer, the authority's
+	// decision wins and that node loses it: naming needs no consent, so an
+	// operator could otherwise block a registration the authority plans.
+	if err := k.freeCommitter(ctx, operator); err != nil {
 		return nil, err
 	}
 
