@@ -36,6 +36,9 @@ const (
 	// ReasonPruned: the reading's epoch is on chain but retention removed
 	// the reading itself (410 / NotFound).
 	ReasonPruned Reason = "pruned"
+	// ReasonTimeout: the HTTP body did not arrive at the minimum rate
+	// (408; nothing stored, the device resends).
+	ReasonTimeout Reason = "timeout"
 )
 
 // reasonCodes maps each reason to its HTTP status and gRPC code, so the two
@@ -56,6 +59,7 @@ var reasonCodes = map[Reason]struct {
 	ReasonPending:      {http.StatusNotFound, codes.NotFound},
 	ReasonPruned:       {http.StatusGone, codes.NotFound},
 	ReasonUnavailable:  {http.StatusServiceUnavailable, codes.Unavailable},
+	ReasonTimeout:      {http.StatusRequestTimeout, codes.DeadlineExceeded},
 }
 
 // Error is a refused request. It is the error every Gateway method returns,

@@ -140,7 +140,7 @@ func readBodyError(err error) *Error {
 	case errors.As(err, &tooBig):
 		return newError(ReasonTooLarge, "body is over %d bytes", tooBig.Limit)
 	case errors.As(err, &netErr) && netErr.Timeout():
-		return newError(ReasonMalformed, "body not received in time (at least %d bytes/s after %s are needed)", minBodyRate, bodyGrace)
+		return newError(ReasonTimeout, "body not received in time (at least %d bytes/s after %s are needed)", minBodyRate, bodyGrace)
 	default:
 		return newError(ReasonMalformed, "reading body: %v", err)
 	}
