@@ -48,6 +48,10 @@ func (k Keeper) InitGenesis(ctx context.Context, gs *types.GenesisState) ([]abci
 		if err != nil {
 			return nil, err
 		}
+		// Stored canonical (lower case), as MsgRegisterNode stores it.
+		if n.Operator, err = k.addressCodec.BytesToString(operator); err != nil {
+			return nil, err
+		}
 		if n.Committer != "" {
 			committer, err := k.addressCodec.StringToBytes(n.Committer)
 			if err != nil {

@@ -188,3 +188,29 @@ func (s *KeeperSuite) TestRegisterNodeAtMaxPower() {
 	s.Require().Equal(types.MaxPower, s.f.Node(s.T(), n).Power)
 	s.Require().Equal([]abci.ValidatorUpdate{update(n, types.MaxPower)}, s.endBlock())
 }
+
+// An operator spelled in upper case (bech32 is case-insensitive) is stored
+// and reported canonically, by RegisterNode and by InitGenesis: other
+// modules and the data plane compare operator addresses as strings.
+func (s *KeeperSuite) TestOperatorStoredCanonical() {
+	n := s.newNode("loud")
+	msg := n.RegisterMsg(s.f.Authority, 10)
+	msg.Operator = strings.ToUpper(msg.Operator)
+	s.f.ResetEvents()
+	_, err := s.f.MsgServer.RegisterNode(s.ctx(), msg)
+	s.Require().NoError(err)
+	s.Require().Equal(n.Operator, s.f.Node(s.T(), n).Operator)
+	ev := s.events()
+	s.Require().Equal(n.Operator, ev[len(ev)-1].(*types.EventNodeRegistered).Operator)
+
+	gs, err := s.f.Keeper.ExportGenesis(s.ctx())
+	s.Require().NoError(err)
+	for i := range gs.Nodes {
+		gs.Nodes[i].Operator = strings.ToUpper(gs.Nodes[i].Operator)
+	}
+	s.f = edgetestutil.NewFixture(s.T())
+	s.f.InitGenesis(s.T(), gs)
+	for _, node := range append(s.nodes, n) {
+		s.Require().Equal(node.Operator, s.f.Node(s.T(), node).Operator)
+	}
+}

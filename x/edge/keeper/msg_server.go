@@ -48,6 +48,13 @@ func (k msgServer) RegisterNode(ctx context.Context, msg *types.MsgRegisterNode)
 	if err != nil {
 		return nil, err
 	}
+	// Stored and reported in canonical (lower-case) bech32, however the
+	// authority spelled it: other modules and the data plane compare
+	// operator addresses as strings.
+	operatorStr, err := k.addressCodec.BytesToString(operator)
+	if err != nil {
+		return nil, err
+	}
 	pk, err := types.ConsPubKey(msg.ConsensusPubkey)
 	if err != nil {
 		return nil, err
@@ -88,7 +95,7 @@ func (k msgServer) RegisterNode(ctx context.Context, msg *types.MsgRegisterNode)
 
 	sdkCtx := sdk.UnwrapSDKContext(ctx)
 	node := types.EdgeNode{
-		Operator:        msg.Operator,
+		Operator:        operatorStr,
 		ConsensusPubkey: msg.ConsensusPubkey,
 		Power:           msg.Power,
 		Moniker:         msg.Moniker,
@@ -103,7 +110,7 @@ func (k msgServer) RegisterNode(ctx context.Context, msg *types.MsgRegisterNode)
 		return nil, err
 	}
 	return &types.MsgRegisterNodeResponse{}, sdkCtx.EventManager().EmitTypedEvent(&types.EventNodeRegistered{
-		Operator: msg.Operator, ConsensusAddress: consAddrHex(consAddr), Power: msg.Power,
+		Operator: operatorStr, ConsensusAddress: consAddrHex(consAddr), Power: msg.Power,
 	})
 }
 
@@ -138,7 +145,7 @@ func (k msgServer) RemoveNode(ctx context.Context, msg *types.MsgRemoveNode) (*t
 		return nil, err
 	}
 	return &types.MsgRemoveNodeResponse{}, sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventNodeRemoved{
-		Operator: msg.Operator, ConsensusAddress: consAddrHex(pk.Address()),
+		Operator: node.Operator, ConsensusAddress: consAddrHex(pk.Address()),
 	})
 }
 
@@ -173,7 +180,7 @@ func (k msgServer) SetPower(ctx context.Context, msg *types.MsgSetPower) (*types
 		return nil, err
 	}
 	return &types.MsgSetPowerResponse{}, sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventPowerChanged{
-		Operator: msg.Operator, OldPower: old, NewPower: msg.Power,
+		Operator: node.Operator, OldPower: old, NewPower: msg.Power,
 	})
 }
 
@@ -198,7 +205,7 @@ func (k msgServer) UpdateNode(ctx context.Context, msg *types.MsgUpdateNode) (*t
 		return nil, err
 	}
 	return &types.MsgUpdateNodeResponse{}, sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventNodeUpdated{
-		Operator: msg.Operator,
+		Operator: node.Operator,
 	})
 }
 

@@ -76,6 +76,14 @@ func (g GenesisState) Validate(ac address.Codec) error {
 		}
 		banned[h] = struct{}{}
 	}
+	// A banned key belongs to a jailed node or to none: InitGenesis would
+	// otherwise seat a validator whose key was caught misbehaving.
+	for i, n := range g.Nodes {
+		pk, _ := n.ConsPubKey()
+		if _, isBanned := banned[strings.ToUpper(hex.EncodeToString(pk.Address()))]; isBanned && n.Status != NODE_STATUS_JAILED {
+			return errorsmod.Wrapf(ErrInvalidGenesis, "node %d (%s): its consensus key is banned, but the node is %s, not jailed", i, n.Operator, n.Status)
+		}
+	}
 	if len(g.Nodes) > 0 && total == 0 {
 		return errorsmod.Wrapf(ErrInvalidGenesis, "nodes are listed but none has power")
 	}

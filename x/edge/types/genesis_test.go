@@ -1,6 +1,7 @@
 package types_test
 
 import (
+	"encoding/hex"
 	"strings"
 	"testing"
 
@@ -23,6 +24,14 @@ func validGenesis(t *testing.T) *types.GenesisState {
 	return gs
 }
 
+// bannedHex is n's consensus address as genesis lists banned keys.
+func bannedHex(t *testing.T, n types.EdgeNode) string {
+	t.Helper()
+	pk, err := n.ConsPubKey()
+	require.NoError(t, err)
+	return strings.ToUpper(hex.EncodeToString(pk.Address()))
+}
+
 func TestGenesisValidate(t *testing.T) {
 	ac := edgetestutil.AddressCodec()
 	require.NoError(t, types.DefaultGenesis().Validate(ac))
@@ -40,6 +49,13 @@ func TestGenesisValidate(t *testing.T) {
 			gs.Nodes[1].Status, gs.Nodes[1].Power = types.NODE_STATUS_JAILED, 0
 		}, nil, true},
 		{"one powered node is enough", func(gs *types.GenesisState) { gs.Nodes[0].Power, gs.Nodes[1].Power = 0, 0 }, nil, true},
+		{"jailed node with its banned key", func(gs *types.GenesisState) {
+			gs.Nodes[1].Status, gs.Nodes[1].Power = types.NODE_STATUS_JAILED, 0
+			gs.BannedConsensusAddresses = []string{bannedHex(t, gs.Nodes[1])}
+		}, nil, true},
+		{"active node with a banned key", func(gs *types.GenesisState) {
+			gs.BannedConsensusAddresses = []string{bannedHex(t, gs.Nodes[1])}
+		}, nil, false},
 		{"bad authority", func(gs *types.GenesisState) { gs.Authority = "edge1bad" }, nil, false},
 		{"authority with another prefix", func(gs *types.GenesisState) {
 			gs.Authority = "cosmos1qypqxpq9qcrsszg2pvxq6rs0zqg3yyc5lzv7xu"
