@@ -405,3 +405,53 @@ func TestBatcherReplayAfterUncertain403IsNoAck(t *testing.T) {
 	}
 	assertStored(t, g, id.StreamID, 1, 0, 8)
 }
+
+// While the gateway turns every batch away (503, ingest halted), the
+// buffer fills; AddContext then gives up when its context ends instead of
+// blocking, and the reading is not buffered. Once the gateway takes
+// batches again everything buffered is delivered.
+func TestBatcherAddContextGivesUpWhenFull(t *testing.T) {
+	g := newFakeGateway(t)
+	id := testIdentity(t, "dev-full", devicetypes.KEY_TYPE_ED25519)
+	g.addStream(id)
+	halted := make([]fault, 50)
+	for i := range halted {
+		halted[i] = fault{status: 503, reason: device.ReasonUnavailable}
+	}
+	g.inject(halted...)
+	b, rec := startBatcher(t, g.serveHTTP(), id, device.Config{MaxBatch: 2, MaxBuffered: 4, FlushInterval: time.Millisecond,
+		Backoff: device.Backoff{Initial: time.Millisecond, Max: 2 * time.Millisecond}})
+	for i := range 4 {
+		if err := b.AddContext(t.Context(), time.Unix(int64(i), 0), []byte(`{"i":`+string(rune('0'+i))+`}`)); err != nil {
+			t.Fatalf("add %d: %v", i, err)
+		}
+	}
+	// The first batch is in delivery (taken from the buffer); fill the rest.
+	deadline := time.Now().Add(5 * time.Second)
+	for b.Stats().Added < 6 && time.Now().Before(deadline) {
+		ctx, cancel := context.WithTimeout(t.Context(), 20*time.Millisecond)
+		_ = b.AddContext(ctx, time.Now(), []byte(`{"x":1}`))
+		cancel()
+	}
+	ctx, cancel := context.WithTimeout(t.Context(), 50*time.Millisecond)
+	defer cancel()
+	before := b.Stats().Added
+	if err := b.AddContext(ctx, time.Now(), []byte(`{"late":1}`)); !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("add to a full buffer: %v, want context.DeadlineExceeded", err)
+	}
+	if got := b.Stats().Added; got != before {
+		t.Fatalf("a reading that timed out was buffered (%d -> %d)", before, got)
+	}
+	// The gateway recovers: all buffered readings arrive, none is lost.
+	if err := b.Close(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	acks, rejects := rec.snapshot()
+	var acked uint64
+	for _, a := range acks {
+		acked += a.LastSeq - a.FirstSeq + 1
+	}
+	if len(rejects) != 0 || acked != before {
+		t.Fatalf("acked %d of %d buffered, %d rejections", acked, before, len(rejects))
+	}
+}

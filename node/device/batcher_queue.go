@@ -21,6 +21,14 @@ type bufferedReading struct {
 // MaxBuffered readings wait, and fails with ErrClosed after Close or once
 // the Batcher stopped; a payload over the gateway's limit is refused.
 func (b *Batcher) Add(t time.Time, payload []byte) error {
+	return b.AddContext(context.Background(), t, payload)
+}
+
+// AddContext is Add that gives up when ctx ends while the buffer is full
+// (the gateway answers 503 for a long time, say): it then returns ctx's
+// error and the reading is not buffered, so a sensor loop can decide what
+// to drop instead of blocking.
+func (b *Batcher) AddContext(ctx context.Context, t time.Time, payload []byte) error {
 	if err := CheckPayload(payload); err != nil {
 		return err
 	}
@@ -53,6 +61,8 @@ func (b *Batcher) Add(t time.Time, payload []byte) error {
 		case <-b.space:
 		case <-b.intakeClosing:
 			return ErrClosed
+		case <-ctx.Done():
+			return ctx.Err()
 		}
 	}
 }
