@@ -124,16 +124,7 @@ func Run(ctx context.Context, g *errgroup.Group, cfg Config, a *app.App, clientC
 	})
 	g.Go(func() error {
 		defer wg.Done()
-		// A committer failure (a store that does not match the chain, a
-		// root another process committed, a failing store) must not take
-		// the validator down with it: consensus goes on and the error is
-		// loud. The gateway stops acknowledging batches: they would never
-		// be committed, and with a lost store (heads back at 0) they could
-		// be replays. Heads and proofs of what is stored are still served.
-		if err := cm.Run(ctx); err != nil && ctx.Err() == nil {
-			logger.Error("epoch committer stopped; ingest halted, stored readings are still served", "err", err)
-			gw.HaltIngest("epoch committer stopped: " + err.Error())
-		}
+		runCommitter(ctx, cm, gw, logger)
 		return nil
 	})
 	g.Go(func() error {
@@ -145,4 +136,18 @@ func Run(ctx context.Context, g *errgroup.Group, cfg Config, a *app.App, clientC
 		"store", cfg.StoreDir, "epoch_blocks", cfg.EpochBlocks, "close_delay", cfg.CloseDelay,
 		"heartbeat_blocks", cfg.HeartbeatBlocks)
 	return nil
+}
+
+// runCommitter runs the epoch committer until ctx ends. A committer failure
+// (a store that does not match the chain, a root another process
+// committed, an epoch the chain refuses for good, a failing store) must not
+// take the validator down with it: consensus goes on and the error is
+// loud. The gateway stops acknowledging batches: they would never be
+// committed, and with a lost store (heads back at 0) they could be
+// replays. Heads and proofs of what is stored are still served.
+func runCommitter(ctx context.Context, cm *commit.Committer, gw *gateway.Gateway, logger log.Logger) {
+	if err := cm.Run(ctx); err != nil && ctx.Err() == nil {
+		logger.Error("epoch committer stopped; ingest halted, stored readings are still served", "err", err)
+		gw.HaltIngest("epoch committer stopped: " + err.Error())
+	}
 }

@@ -219,11 +219,7 @@ var leafPrefix = []byte{0}
 
 func innerHash(left, right []byte) []byte {
 	if len(left) == sha256.Size && len(right) == sha256.Size {
-		var b [1 + 2*sha256.Size]byte
-		b[0] = 1
-		copy(b[1:], left)
-		copy(b[1+sha256.Size:], right)
-		h := sha256.Sum256(b[:])
+		h := innerHash32((*[sha256.Size]byte)(left), (*[sha256.Size]byte)(right))
 		return h[:]
 	}
 	b := make([]byte, 0, 1+len(left)+len(right))
