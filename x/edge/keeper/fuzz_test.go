@@ -3,6 +3,7 @@ package keeper_test
 import (
 	"errors"
 	"math"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -10,6 +11,8 @@ import (
 	codectypes "github.com/cosmos/cosmos-sdk/codec/types"
 	"github.com/cosmos/cosmos-sdk/crypto/keys/ed25519"
 	"github.com/cosmos/cosmos-sdk/crypto/keys/secp256k1"
+
+	sdk "github.com/cosmos/cosmos-sdk/types"
 
 	edgetestutil "github.com/trustedge/trustedge/x/edge/testutil"
 	"github.com/trustedge/trustedge/x/edge/types"
@@ -19,6 +22,7 @@ import (
 var edgeErrors = []error{
 	types.ErrUnauthorized, types.ErrInvalidAddress, types.ErrInvalidPubKey, types.ErrInvalidPower,
 	types.ErrInvalidNode, types.ErrNodeExists, types.ErrConsKeyInUse, types.ErrPowerChangeTooLarge,
+	types.ErrEthAddressInUse,
 }
 
 func isEdgeError(err error) bool {
@@ -60,6 +64,9 @@ func FuzzMsgRegisterNode(f *testing.F) {
 	f.Add(uint8(0), uint8(0), "kim", uint8(0), fresh[:31], int64(1), "m", "", "", "", "", false)
 	f.Add(uint8(0), uint8(0), "lee", uint8(0), fresh, int64(1), "", "", "", "", "", false)
 	f.Add(uint8(0), uint8(0), "max", uint8(0), fresh, int64(1), "m", "", "no-slash", "http://[::1", "0x12", false)
+	f.Add(uint8(0), uint8(0), "oli", uint8(0), fresh, int64(1), "m", "", "", "", nodes[0].EthAddress, false)
+	f.Add(uint8(0), uint8(0), "pat", uint8(0), fresh, int64(1), "m", "", "", "", strings.ToLower(nodes[1].EthAddress), false)
+	f.Add(uint8(0), uint8(0), "quin", uint8(0), fresh, int64(1), "m", "", "", "", strings.ToLower(edgetestutil.ValidEthAddress), false)
 	f.Add(uint8(0), uint8(0), "ned", uint8(0), fresh, int64(1), "m", "", "/", "https://h/%zz", "0x"+string(make([]byte, 40)), false)
 
 	f.Fuzz(func(t *testing.T, signer, opKind uint8, operator string, keyKind uint8, key []byte, power int64,
@@ -129,6 +136,18 @@ func FuzzMsgRegisterNode(f *testing.F) {
 		require.NoError(t, err)
 		require.Equal(t, power, node.Power)
 		require.Equal(t, types.NODE_STATUS_ACTIVE, node.Status)
+		// The bridge signer is stored in EIP-55 form and is this node's alone.
+		canonical, raw, err := types.ParseEthAddress(eth)
+		require.NoError(t, err)
+		require.Equal(t, canonical, node.EthAddress)
+		if raw != nil {
+			owner, err := fx.Keeper.EthSigners.Get(ctx, raw)
+			require.NoError(t, err)
+			require.Equal(t, sdk.AccAddress(op), owner)
+			for _, other := range nodes {
+				require.NotEqual(t, strings.ToLower(other.EthAddress), strings.ToLower(eth))
+			}
+		}
 		total, err := fx.Keeper.TotalBondedPower(ctx)
 		require.NoError(t, err)
 		require.Equal(t, totalBefore+power, total)

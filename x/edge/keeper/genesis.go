@@ -65,6 +65,15 @@ func (k Keeper) InitGenesis(ctx context.Context, gs *types.GenesisState) ([]abci
 				return nil, err
 			}
 		}
+		// Stored in EIP-55 form, as RegisterNode and UpdateNode store it;
+		// Validate refused two nodes with one address.
+		var ethRaw []byte
+		if n.EthAddress, ethRaw, err = types.ParseEthAddress(n.EthAddress); err != nil {
+			return nil, err
+		}
+		if err := k.setEthSigner(ctx, operator, "", ethRaw); err != nil {
+			return nil, err
+		}
 		if err := k.Nodes.Set(ctx, operator, n); err != nil {
 			return nil, err
 		}
@@ -90,7 +99,7 @@ func (k Keeper) InitGenesis(ctx context.Context, gs *types.GenesisState) ([]abci
 }
 
 // ExportGenesis reads the state back. The validator bookkeeping (Validators,
-// Dirty) and the committer index are derived from the nodes on import, so
+// Dirty) and the committer and Ethereum-signer indexes are derived from the nodes on import, so
 // they are not exported.
 func (k Keeper) ExportGenesis(ctx context.Context) (*types.GenesisState, error) {
 	auth, err := k.Authority.Get(ctx)

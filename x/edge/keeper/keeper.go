@@ -83,6 +83,10 @@ type Keeper struct {
 	// the end of the block (so a tx cannot lift the power cap, change the
 	// validator set and restore the cap in one go). Removed in EndBlock.
 	PendingParams collections.Item[types.Params]
+	// key: a node's Ethereum address (20 bytes) | value: its operator. The
+	// reverse of EdgeNode.eth_address, kept by RegisterNode, UpdateNode,
+	// RemoveNode and InitGenesis: one bridge signer, one node.
+	EthSigners collections.Map[[]byte, sdk.AccAddress]
 }
 
 // NewKeeper builds the keeper and its collections schema.
@@ -106,6 +110,8 @@ func NewKeeper(cdc codec.BinaryCodec, storeService corestore.KVStoreService, add
 		Committers: collections.NewMap(sb, types.CommittersKey, "committers", sdk.AccAddressKey,
 			collcodec.KeyToValueCodec(sdk.AccAddressKey)),
 		PendingParams: collections.NewItem(sb, types.PendingParamsKey, "pending_params", codec.CollValue[types.Params](cdc)),
+		EthSigners: collections.NewMap(sb, types.EthSignersKey, "eth_signers", collections.BytesKey,
+			collcodec.KeyToValueCodec(sdk.AccAddressKey)),
 	}
 	schema, err := sb.Build()
 	if err != nil {

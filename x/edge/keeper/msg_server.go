@@ -81,7 +81,14 @@ func (k msgServer) RegisterNode(ctx context.Context, msg *types.MsgRegisterNode)
 	} else if !errorsIsNotFound(err) {
 		return nil, err
 	}
+	ethAddr, ethRaw, err := k.claimEthAddress(ctx, operator, msg.EthAddress)
+	if err != nil {
+		return nil, err
+	}
 	if err := k.trackPowerChange(ctx, consAddr, 0, msg.Power, true); err != nil {
+		return nil, err
+	}
+	if err := k.setEthSigner(ctx, operator, "", ethRaw); err != nil {
 		return nil, err
 	}
 	// An operator is never also a committer: x/stream resolves a sender to
@@ -102,7 +109,7 @@ func (k msgServer) RegisterNode(ctx context.Context, msg *types.MsgRegisterNode)
 		Region:          msg.Region,
 		Capacity:        msg.Capacity,
 		Endpoints:       msg.Endpoints,
-		EthAddress:      msg.EthAddress,
+		EthAddress:      ethAddr,
 		Status:          types.NODE_STATUS_ACTIVE,
 		JoinedHeight:    sdkCtx.BlockHeight(),
 	}
@@ -139,6 +146,9 @@ func (k msgServer) RemoveNode(ctx context.Context, msg *types.MsgRemoveNode) (*t
 		return nil, err
 	}
 	if err := k.removeCommitterOf(ctx, node); err != nil {
+		return nil, err
+	}
+	if err := k.removeEthSigner(ctx, node.EthAddress); err != nil {
 		return nil, err
 	}
 	if err := k.Nodes.Remove(ctx, operator); err != nil {
@@ -196,11 +206,18 @@ func (k msgServer) UpdateNode(ctx context.Context, msg *types.MsgUpdateNode) (*t
 	if err != nil {
 		return nil, err
 	}
+	ethAddr, ethRaw, err := k.claimEthAddress(ctx, operator, msg.EthAddress)
+	if err != nil {
+		return nil, err
+	}
+	if err := k.setEthSigner(ctx, operator, node.EthAddress, ethRaw); err != nil {
+		return nil, err
+	}
 	node.Moniker = msg.Moniker
 	node.Region = msg.Region
 	node.Capacity = msg.Capacity
 	node.Endpoints = msg.Endpoints
-	node.EthAddress = msg.EthAddress
+	node.EthAddress = ethAddr
 	if err := k.Nodes.Set(ctx, operator, node); err != nil {
 		return nil, err
 	}

@@ -88,6 +88,8 @@ type TestNode struct {
 	PubKey   cryptotypes.PubKey
 	KeyAny   *codectypes.Any
 	ConsAddr []byte
+	// EthAddress is the node's bridge signer, EIP-55, distinct per seed.
+	EthAddress string
 }
 
 // NewTestNode makes an operator from seed and a random consensus key.
@@ -96,14 +98,21 @@ func NewTestNode(tb testing.TB, seed string) TestNode {
 	priv := ed25519.GenPrivKey()
 	pk := priv.PubKey()
 	return TestNode{
-		Seed:     seed,
-		Operator: AddrStr(seed),
-		OpAddr:   Addr(seed),
-		PrivKey:  priv,
-		PubKey:   pk,
-		KeyAny:   PubKeyAny(tb, pk),
-		ConsAddr: pk.Address(),
+		Seed:       seed,
+		Operator:   AddrStr(seed),
+		OpAddr:     Addr(seed),
+		PrivKey:    priv,
+		PubKey:     pk,
+		KeyAny:     PubKeyAny(tb, pk),
+		ConsAddr:   pk.Address(),
+		EthAddress: EthAddress(seed),
 	}
+}
+
+// EthAddress is a well-formed Ethereum address (EIP-55) derived from seed.
+func EthAddress(seed string) string {
+	sum := sha256.Sum256([]byte("eth/" + seed))
+	return types.EthChecksum(sum[:types.EthAddressLen])
 }
 
 // ConsAddrHex is the consensus address as events and queries show it.
@@ -139,7 +148,7 @@ func (n TestNode) RegisterMsg(authority string, power int64) *types.MsgRegisterN
 		Region:          "eu-west",
 		Capacity:        ValidCapacity(),
 		Endpoints:       ValidEndpoints(),
-		EthAddress:      ValidEthAddress,
+		EthAddress:      n.EthAddress,
 	}
 }
 
@@ -153,7 +162,7 @@ func (n TestNode) EdgeNode(power int64) types.EdgeNode {
 		Region:          "eu-west",
 		Capacity:        ValidCapacity(),
 		Endpoints:       ValidEndpoints(),
-		EthAddress:      ValidEthAddress,
+		EthAddress:      n.EthAddress,
 		Status:          types.NODE_STATUS_ACTIVE,
 	}
 }

@@ -286,7 +286,8 @@ type EdgeNode struct {
 	Region    string    `protobuf:"bytes,5,opt,name=region,proto3" json:"region,omitempty"`
 	Capacity  Capacity  `protobuf:"bytes,6,opt,name=capacity,proto3" json:"capacity"`
 	Endpoints Endpoints `protobuf:"bytes,7,opt,name=endpoints,proto3" json:"endpoints"`
-	// eth_address is the 0x-prefixed address the node signs bridge checkpoints with.
+	// eth_address is the 0x-prefixed address the node signs bridge checkpoints
+	// with; no two nodes share one. Stored in EIP-55 (checksummed) form.
 	EthAddress          string     `protobuf:"bytes,8,opt,name=eth_address,json=ethAddress,proto3" json:"eth_address,omitempty"`
 	Status              NodeStatus `protobuf:"varint,9,opt,name=status,proto3,enum=trustedge.edge.v1.NodeStatus" json:"status,omitempty"`
 	LastLoad            Load       `protobuf:"bytes,10,opt,name=last_load,json=lastLoad,proto3" json:"last_load"`

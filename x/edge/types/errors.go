@@ -20,4 +20,5 @@ var (
 	ErrConsKeyBanned       = errors.Register(ModuleName, 16, "consensus key was jailed for misbehavior and is banned")
 	ErrInvalidCommitter    = errors.Register(ModuleName, 17, "invalid committer")
 	ErrWrongNode           = errors.Register(ModuleName, 18, "sender does not speak for this node")
+	ErrEthAddressInUse     = errors.Register(ModuleName, 19, "eth address already names another edge node's bridge signer")
 )

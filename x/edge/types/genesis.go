@@ -29,6 +29,7 @@ func (g GenesisState) Validate(ac address.Codec) error {
 	operators := make(map[string]struct{}, len(g.Nodes))
 	committers := make(map[string]string, len(g.Nodes))
 	consKeys := make(map[string]struct{}, len(g.Nodes))
+	ethSigners := make(map[string]string, len(g.Nodes))
 	var total int64
 	for i, n := range g.Nodes {
 		if err := n.ValidateStored(ac); err != nil {
@@ -51,6 +52,12 @@ func (g GenesisState) Validate(ac address.Codec) error {
 			return errorsmod.Wrapf(ErrInvalidGenesis, "node %d: consensus key reused by %s", i, n.Operator)
 		}
 		consKeys[string(pk.Address())] = struct{}{}
+		if _, raw, _ := ParseEthAddress(n.EthAddress); raw != nil {
+			if other, dup := ethSigners[string(raw)]; dup {
+				return errorsmod.Wrapf(ErrInvalidGenesis, "node %d: eth address %s is also node %s's", i, n.EthAddress, other)
+			}
+			ethSigners[string(raw)] = n.Operator
+		}
 		if n.IsBonded() {
 			total += n.Power
 		}

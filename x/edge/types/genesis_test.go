@@ -101,6 +101,15 @@ func TestGenesisValidate(t *testing.T) {
 		}, nil, false},
 		{"committer is its own operator", func(gs *types.GenesisState) { gs.Nodes[1].Committer = gs.Nodes[1].Operator }, nil, false},
 		{"committer operates another node", func(gs *types.GenesisState) { gs.Nodes[0].Committer = gs.Nodes[2].Operator }, nil, false},
+		{"eth addresses unset on several nodes", func(gs *types.GenesisState) { gs.Nodes[0].EthAddress, gs.Nodes[2].EthAddress = "", "" }, nil, true},
+		{"eth address in lower case", func(gs *types.GenesisState) { gs.Nodes[0].EthAddress = strings.ToLower(gs.Nodes[0].EthAddress) }, nil, true},
+		{"duplicate eth address", func(gs *types.GenesisState) { gs.Nodes[2].EthAddress = gs.Nodes[0].EthAddress }, nil, false},
+		{"duplicate eth address, other case", func(gs *types.GenesisState) {
+			gs.Nodes[2].EthAddress = strings.ToLower(gs.Nodes[0].EthAddress)
+		}, nil, false},
+		{"eth address with a bad checksum", func(gs *types.GenesisState) {
+			gs.Nodes[1].EthAddress = flipFirstLetter(gs.Nodes[1].EthAddress)
+		}, types.ErrInvalidNode, false},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -214,4 +223,21 @@ func TestGenesisValidateCommitterMessages(t *testing.T) {
 			require.ErrorContains(t, err, tc.want)
 		})
 	}
+}
+
+// flipFirstLetter changes the case of the first hex letter of an address,
+// which breaks a mixed-case EIP-55 checksum.
+func flipFirstLetter(addr string) string {
+	b := []byte(addr)
+	for i := 2; i < len(b); i++ {
+		switch c := b[i]; {
+		case c >= 'a' && c <= 'f':
+			b[i] = c - 'a' + 'A'
+			return string(b)
+		case c >= 'A' && c <= 'F':
+			b[i] = c - 'A' + 'a'
+			return string(b)
+		}
+	}
+	return addr
 }

@@ -37,4 +37,8 @@ var (
 	// PendingParamsKey holds params MsgUpdateParams set in the current
 	// block; EndBlock makes them the params. Removed in EndBlock.
 	PendingParamsKey = collections.NewPrefix(9)
+	// EthSignersKey maps a node's Ethereum address to its operator, so no
+	// two nodes name the same bridge signer. key: 20-byte address | value:
+	// operator address. Derived from the nodes; not exported.
+	EthSignersKey = collections.NewPrefix(10)
 )

@@ -1,7 +1,6 @@
 package types
 
 import (
-	"encoding/hex"
 	"net/url"
 	"strings"
 
@@ -145,20 +144,6 @@ func (e Endpoints) Validate() error {
 		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 			return errorsmod.Wrapf(ErrInvalidNode, "gateway %q must be an http(s) URL with a host", e.Gateway)
 		}
-	}
-	return nil
-}
-
-// ValidateEthAddress accepts "" (not set yet) or a 0x-prefixed 20-byte hex address.
-func ValidateEthAddress(addr string) error {
-	if addr == "" {
-		return nil
-	}
-	if len(addr) != 42 || !strings.HasPrefix(addr, "0x") {
-		return errorsmod.Wrapf(ErrInvalidNode, "eth address %q must be 0x followed by 40 hex digits", addr)
-	}
-	if _, err := hex.DecodeString(addr[2:]); err != nil {
-		return errorsmod.Wrapf(ErrInvalidNode, "eth address %q is not hex", addr)
 	}
 	return nil
 }

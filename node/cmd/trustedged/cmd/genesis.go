@@ -170,6 +170,10 @@ func addEdgeNodeCmd() *cobra.Command {
 			peerID, _ := cmd.Flags().GetString(flagPeerID)
 			multiaddrs, _ := cmd.Flags().GetStringSlice(flagMultiaddr)
 			ethAddr, _ := cmd.Flags().GetString(flagEthAddress)
+			// Written in EIP-55 form, as the chain stores it.
+			if ethAddr, _, err = edgetypes.ParseEthAddress(ethAddr); err != nil {
+				return fmt.Errorf("--%s: %w", flagEthAddress, err)
+			}
 			operatorStr, err := accAddressCodec.BytesToString(operator)
 			if err != nil {
 				return err

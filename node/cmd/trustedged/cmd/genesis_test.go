@@ -2,12 +2,18 @@ package cmd
 
 import (
 	"bytes"
+	"encoding/base64"
 	"encoding/json"
+	"fmt"
+	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/cosmos/cosmos-sdk/crypto/keys/ed25519"
 )
 
 // run executes the trustedged CLI with args.
@@ -60,4 +66,64 @@ func TestSetAuthorityKeepsBootstrapUnlessGiven(t *testing.T) {
 	run(t, "genesis", "set-authority", a2, "--bootstrap-mode=false", "--home", home)
 	on, _ = bootstrapMode(t, home)
 	require.False(t, on)
+}
+
+// runErr executes the trustedged CLI with args and returns its error.
+func runErr(args ...string) error {
+	root := NewRootCmd()
+	root.SetArgs(args)
+	root.SetOut(io.Discard)
+	root.SetErr(io.Discard)
+	return root.Execute()
+}
+
+// edgeNodeEthAddresses reads the x/edge nodes' eth addresses from genesis.
+func edgeNodeEthAddresses(t *testing.T, home string) []string {
+	t.Helper()
+	bz, err := os.ReadFile(filepath.Join(home, "config", "genesis.json"))
+	require.NoError(t, err)
+	var g struct {
+		AppState struct {
+			Edge struct {
+				Nodes []struct {
+					EthAddress string `json:"eth_address"`
+				} `json:"nodes"`
+			} `json:"edge"`
+		} `json:"app_state"`
+	}
+	require.NoError(t, json.Unmarshal(bz, &g))
+	var out []string
+	for _, n := range g.AppState.Edge.Nodes {
+		out = append(out, n.EthAddress)
+	}
+	return out
+}
+
+// add-edge-node writes the bridge signer in EIP-55 form and refuses one
+// that another genesis node already names, in any spelling, or a typo.
+func TestAddEdgeNodeEthAddress(t *testing.T) {
+	home := t.TempDir()
+	run(t, "init", "n0", "--chain-id", "test-1", "--home", home)
+	op := func(b byte) string {
+		s, err := accAddressCodec.BytesToString(bytes.Repeat([]byte{b}, 20))
+		require.NoError(t, err)
+		return s
+	}
+	const eip55 = "0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed"
+	run(t, "genesis", "add-edge-node", op(1), "--eth-address", strings.ToLower(eip55), "--home", home)
+	require.Equal(t, []string{eip55}, edgeNodeEthAddresses(t, home))
+
+	otherKey := fmt.Sprintf(`{"@type":"/cosmos.crypto.ed25519.PubKey","key":"%s"}`,
+		base64.StdEncoding.EncodeToString(ed25519.GenPrivKey().PubKey().Bytes()))
+	err := runErr("genesis", "add-edge-node", op(2), "--pubkey", otherKey, "--eth-address", strings.ToUpper(eip55[:2])+strings.ToUpper(eip55[2:]), "--home", home)
+	require.Error(t, err, "upper-case 0X prefix")
+	err = runErr("genesis", "add-edge-node", op(2), "--pubkey", otherKey, "--eth-address", "0x"+strings.ToUpper(eip55[2:]), "--home", home)
+	require.ErrorContains(t, err, "eth address")
+	require.ErrorContains(t, err, op(1))
+	err = runErr("genesis", "add-edge-node", op(2), "--pubkey", otherKey, "--eth-address", "0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAeD", "--home", home)
+	require.ErrorContains(t, err, "EIP-55")
+	require.Equal(t, []string{eip55}, edgeNodeEthAddresses(t, home), "a refused node changes nothing")
+
+	run(t, "genesis", "add-edge-node", op(2), "--pubkey", otherKey, "--home", home)
+	require.Equal(t, []string{eip55, ""}, edgeNodeEthAddresses(t, home))
 }
