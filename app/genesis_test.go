@@ -77,8 +77,8 @@ func TestInitChainRejectsMismatchedValidators(t *testing.T) {
 }
 
 // TestInitChainWithoutAuthority: an edge genesis without the consortium
-// authority passes `genesis validate` (it is the default genesis) but
-// InitChain must refuse it with an error saying what is missing.
+// authority fails `genesis validate`, and InitChain refuses it too, with an
+// error saying what is missing.
 func TestInitChainWithoutAuthority(t *testing.T) {
 	g := apptesting.NewGenesis(t, apptesting.DefaultConfig())
 	edgeGen := g.EdgeGenesis(t)
@@ -86,14 +86,13 @@ func TestInitChainWithoutAuthority(t *testing.T) {
 	g.SetEdgeGenesis(t, edgeGen)
 
 	c := apptesting.NewChain(t, nil, g.ChainID)
-	// What `trustedged genesis validate` runs: it does not catch this.
+	// What `trustedged genesis validate` runs.
 	txCfg := tx.NewTxConfig(c.App.Codec(), tx.DefaultSignModes)
-	require.NoError(t, c.App.BasicModuleManager.ValidateGenesis(c.App.Codec(), txCfg, g.AppState))
+	err := c.App.BasicModuleManager.ValidateGenesis(c.App.Codec(), txCfg, g.AppState)
+	require.ErrorIs(t, err, edgetypes.ErrInvalidGenesis)
+	require.ErrorContains(t, err, "genesis set-authority")
 
-	var (
-		res *abci.ResponseInitChain
-		err error
-	)
+	var res *abci.ResponseInitChain
 	require.NotPanics(t, func() { res, err = c.InitChain(g.InitChainRequest(t)) })
 	require.Error(t, err)
 	require.Nil(t, res)
@@ -108,6 +107,10 @@ func TestInitChainWithoutNodes(t *testing.T) {
 	cfg.NumNodes = 0
 	g := apptesting.NewGenesis(t, cfg)
 	req := g.InitChainRequest(t)
-	_, err := apptesting.NewChain(t, nil, g.ChainID).InitChain(req)
+	c := apptesting.NewChain(t, nil, g.ChainID)
+	txCfg := tx.NewTxConfig(c.App.Codec(), tx.DefaultSignModes)
+	err := c.App.BasicModuleManager.ValidateGenesis(c.App.Codec(), txCfg, g.AppState)
+	require.ErrorContains(t, err, "genesis add-edge-node", "`genesis validate` says what is missing")
+	_, err = c.InitChain(req)
 	require.ErrorContains(t, err, "validator set is empty")
 }

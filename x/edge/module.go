@@ -87,13 +87,15 @@ func (am AppModule) DefaultGenesis(cdc codec.JSONCodec) json.RawMessage {
 	return cdc.MustMarshalJSON(types.DefaultGenesis())
 }
 
-// ValidateGenesis decodes and validates a genesis JSON.
+// ValidateGenesis decodes a genesis JSON and checks a chain can start from
+// it (`trustedged genesis validate`): no missing authority or empty node
+// list left for InitChain to find.
 func (am AppModule) ValidateGenesis(cdc codec.JSONCodec, _ client.TxEncodingConfig, bz json.RawMessage) error {
 	var gs types.GenesisState
 	if err := cdc.UnmarshalJSON(bz, &gs); err != nil {
 		return errorsmod.Wrapf(types.ErrInvalidGenesis, "decoding %s genesis: %v", types.ModuleName, err)
 	}
-	return gs.Validate(am.keeper.AddressCodec())
+	return gs.ValidateStartable(am.keeper.AddressCodec())
 }
 
 // InitGenesis writes genesis state and returns the initial validator set.

@@ -97,6 +97,23 @@ func (g GenesisState) Validate(ac address.Codec) error {
 	return nil
 }
 
+// ValidateStartable is Validate plus what a chain needs to start from this
+// genesis: the consortium authority and at least one node with power.
+// `trustedged genesis validate` runs it; the step-by-step genesis commands
+// run Validate, because a genesis under construction has neither yet.
+func (g GenesisState) ValidateStartable(ac address.Codec) error {
+	if err := g.Validate(ac); err != nil {
+		return err
+	}
+	if g.Authority == "" {
+		return errorsmod.Wrapf(ErrInvalidGenesis, "no consortium authority set (use `trustedged genesis set-authority`)")
+	}
+	if len(g.Nodes) == 0 {
+		return errorsmod.Wrapf(ErrInvalidGenesis, "no edge node, so no validator (use `trustedged genesis add-edge-node`)")
+	}
+	return nil
+}
+
 // ValidateStored checks a full node record (genesis or import).
 func (n EdgeNode) ValidateStored(ac address.Codec) error {
 	if _, err := ac.StringToBytes(n.Operator); err != nil {

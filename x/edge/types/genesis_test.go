@@ -241,3 +241,28 @@ func flipFirstLetter(addr string) string {
 	}
 	return addr
 }
+
+// `genesis validate` (ValidateStartable) also needs what InitChain needs:
+// the authority and a node; the step-by-step commands (Validate) do not.
+func TestGenesisValidateStartable(t *testing.T) {
+	ac := edgetestutil.AddressCodec()
+	require.NoError(t, validGenesis(t).ValidateStartable(ac))
+
+	gs := validGenesis(t)
+	gs.Authority = ""
+	require.NoError(t, gs.Validate(ac))
+	err := gs.ValidateStartable(ac)
+	require.ErrorIs(t, err, types.ErrInvalidGenesis)
+	require.ErrorContains(t, err, "set-authority")
+
+	gs = validGenesis(t)
+	gs.Nodes = nil
+	require.NoError(t, gs.Validate(ac))
+	err = gs.ValidateStartable(ac)
+	require.ErrorIs(t, err, types.ErrInvalidGenesis)
+	require.ErrorContains(t, err, "add-edge-node")
+
+	gs = validGenesis(t)
+	gs.Nodes[0].Moniker = ""
+	require.ErrorIs(t, gs.ValidateStartable(ac), types.ErrInvalidGenesis, "everything Validate checks")
+}
