@@ -28,6 +28,7 @@ const (
 	FlagQuietAccepted  = "gateway.quiet-accepted"
 	FlagMaxPendingR    = "gateway.max-pending-readings"
 	FlagMaxPendingB    = "gateway.max-pending-batches"
+	FlagMaxBodyMB      = "gateway.max-body-mb-in-flight"
 	FlagEpochBlocks    = "stream.epoch-blocks"
 	FlagCommitGas      = "stream.commit-gas"
 	FlagCloseDelay     = "stream.close-delay"
@@ -52,11 +53,14 @@ type Config struct {
 	// MaxPendingReadings/Batches bound what is acknowledged but not yet
 	// committed (0: the gateway's defaults).
 	MaxPendingReadings, MaxPendingBatches uint64
-	EpochBlocks                           int64
-	CommitGas                             uint64
-	CloseDelay                            time.Duration
-	PruneInterval                         time.Duration
-	PollInterval                          time.Duration
+	// MaxBodyBytesInFlight bounds request bodies held in memory (0: the
+	// gateway's default).
+	MaxBodyBytesInFlight int64
+	EpochBlocks          int64
+	CommitGas            uint64
+	CloseDelay           time.Duration
+	PruneInterval        time.Duration
+	PollInterval         time.Duration
 	// HeartbeatBlocks is how often the node reports its load (0: never).
 	HeartbeatBlocks int64
 }
@@ -77,6 +81,7 @@ func AddFlags(cmd *cobra.Command) {
 	f.Bool(FlagQuietAccepted, false, "log accepted ingest requests at debug level (refusals stay at info)")
 	f.Uint64(FlagMaxPendingR, gateway.DefaultMaxPendingReadings, "answer 503 to devices while this many acknowledged readings wait for the chain (commits stopped)")
 	f.Uint64(FlagMaxPendingB, gateway.DefaultMaxPendingBatches, "answer 503 to devices while this many acknowledged batches wait for the chain (each costs ~80 B of memory)")
+	f.Int64(FlagMaxBodyMB, gateway.DefaultMaxBodyBytesInFlight>>20, "answer 503 to devices while ingest requests in flight hold this many MiB of request bodies (a gRPC call counts as 4 MiB, the largest message, until it ends)")
 	f.Int64(FlagEpochBlocks, 1, "close and commit an epoch every this many blocks")
 	f.Uint64(FlagCommitGas, 400000, "gas limit of MsgCommitEpoch transactions")
 	f.Duration(FlagPruneInterval, time.Minute, "how often raw readings past their stream's retention_seconds are deleted (once their epoch is on chain)")
@@ -89,26 +94,27 @@ func AddFlags(cmd *cobra.Command) {
 // block and the next proposal).
 func ReadConfig(home string, opts servertypes.AppOptions, timeoutCommit time.Duration) (Config, error) {
 	c := Config{
-		Enable:             cast.ToBool(opts.Get(FlagEnable)),
-		Home:               home,
-		StoreDir:           cast.ToString(opts.Get(FlagStoreDir)),
-		OperatorKey:        cast.ToString(opts.Get(FlagOperatorKey)),
-		CommitterKey:       cast.ToString(opts.Get(FlagCommitterKey)),
-		Operator:           cast.ToString(opts.Get(FlagOperator)),
-		KeyringBackend:     cast.ToString(opts.Get(FlagKeyringBackend)),
-		HTTPAddr:           cast.ToString(opts.Get(FlagHTTPAddr)),
-		GRPCAddr:           cast.ToString(opts.Get(FlagGRPCAddr)),
-		RatePerDevice:      cast.ToFloat64(opts.Get(FlagRatePerDevice)),
-		Burst:              cast.ToInt(opts.Get(FlagBurst)),
-		QuietAccepted:      cast.ToBool(opts.Get(FlagQuietAccepted)),
-		MaxPendingReadings: cast.ToUint64(opts.Get(FlagMaxPendingR)),
-		MaxPendingBatches:  cast.ToUint64(opts.Get(FlagMaxPendingB)),
-		EpochBlocks:        cast.ToInt64(opts.Get(FlagEpochBlocks)),
-		CommitGas:          cast.ToUint64(opts.Get(FlagCommitGas)),
-		CloseDelay:         cast.ToDuration(opts.Get(FlagCloseDelay)),
-		PruneInterval:      cast.ToDuration(opts.Get(FlagPruneInterval)),
-		PollInterval:       20 * time.Millisecond,
-		HeartbeatBlocks:    cast.ToInt64(opts.Get(FlagHeartbeatEvery)),
+		Enable:               cast.ToBool(opts.Get(FlagEnable)),
+		Home:                 home,
+		StoreDir:             cast.ToString(opts.Get(FlagStoreDir)),
+		OperatorKey:          cast.ToString(opts.Get(FlagOperatorKey)),
+		CommitterKey:         cast.ToString(opts.Get(FlagCommitterKey)),
+		Operator:             cast.ToString(opts.Get(FlagOperator)),
+		KeyringBackend:       cast.ToString(opts.Get(FlagKeyringBackend)),
+		HTTPAddr:             cast.ToString(opts.Get(FlagHTTPAddr)),
+		GRPCAddr:             cast.ToString(opts.Get(FlagGRPCAddr)),
+		RatePerDevice:        cast.ToFloat64(opts.Get(FlagRatePerDevice)),
+		Burst:                cast.ToInt(opts.Get(FlagBurst)),
+		QuietAccepted:        cast.ToBool(opts.Get(FlagQuietAccepted)),
+		MaxPendingReadings:   cast.ToUint64(opts.Get(FlagMaxPendingR)),
+		MaxPendingBatches:    cast.ToUint64(opts.Get(FlagMaxPendingB)),
+		MaxBodyBytesInFlight: cast.ToInt64(opts.Get(FlagMaxBodyMB)) << 20,
+		EpochBlocks:          cast.ToInt64(opts.Get(FlagEpochBlocks)),
+		CommitGas:            cast.ToUint64(opts.Get(FlagCommitGas)),
+		CloseDelay:           cast.ToDuration(opts.Get(FlagCloseDelay)),
+		PruneInterval:        cast.ToDuration(opts.Get(FlagPruneInterval)),
+		PollInterval:         20 * time.Millisecond,
+		HeartbeatBlocks:      cast.ToInt64(opts.Get(FlagHeartbeatEvery)),
 	}
 	if opts.Get(FlagHeartbeatEvery) == nil {
 		c.HeartbeatBlocks = 30

@@ -64,15 +64,16 @@ func Run(ctx context.Context, g *errgroup.Group, cfg Config, a *app.App, clientC
 	view := chainview.New(a)
 
 	gw := gateway.New(gateway.Config{
-		HTTPAddr:           cfg.HTTPAddr,
-		GRPCAddr:           cfg.GRPCAddr,
-		Operator:           operator,
-		RatePerDevice:      cfg.RatePerDevice,
-		Burst:              cfg.Burst,
-		QuietAccepted:      cfg.QuietAccepted,
-		MaxPendingReadings: cfg.MaxPendingReadings,
-		MaxPendingBatches:  cfg.MaxPendingBatches,
-		Logger:             logger.With("component", "gateway"),
+		HTTPAddr:             cfg.HTTPAddr,
+		GRPCAddr:             cfg.GRPCAddr,
+		Operator:             operator,
+		RatePerDevice:        cfg.RatePerDevice,
+		Burst:                cfg.Burst,
+		QuietAccepted:        cfg.QuietAccepted,
+		MaxPendingReadings:   cfg.MaxPendingReadings,
+		MaxPendingBatches:    cfg.MaxPendingBatches,
+		MaxBodyBytesInFlight: cfg.MaxBodyBytesInFlight,
+		Logger:               logger.With("component", "gateway"),
 	}, st, view)
 
 	bc, err := commit.NewTxBroadcaster(commit.TxConfig{

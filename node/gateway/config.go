@@ -2,6 +2,8 @@ package gateway
 
 import (
 	"cosmossdk.io/log/v2"
+
+	"github.com/trustedge/trustedge/node/ingest"
 )
 
 // Defaults of Config.
@@ -44,6 +46,11 @@ type Config struct {
 	// unavailable (503) until the chain commits the backlog (defaults
 	// DefaultMaxPendingReadings, DefaultMaxPendingBatches).
 	MaxPendingReadings, MaxPendingBatches uint64
+	// MaxBodyBytesInFlight bounds the request bytes held in memory by
+	// ingest calls in flight on both transports (default
+	// DefaultMaxBodyBytesInFlight; see bodybudget.go). Past it, ingest
+	// answers unavailable (503, Retry-After 1).
+	MaxBodyBytesInFlight int64
 }
 
 func (c Config) withDefaults() Config {
@@ -59,6 +66,11 @@ func (c Config) withDefaults() Config {
 	if c.MaxPendingBatches == 0 {
 		c.MaxPendingBatches = DefaultMaxPendingBatches
 	}
+	if c.MaxBodyBytesInFlight <= 0 {
+		c.MaxBodyBytesInFlight = DefaultMaxBodyBytesInFlight
+	}
+	// One largest body must always fit, or such a body could never pass.
+	c.MaxBodyBytesInFlight = max(c.MaxBodyBytesInFlight, ingest.MaxBodyBytes)
 	if c.Logger == nil {
 		c.Logger = log.NewNopLogger()
 	}

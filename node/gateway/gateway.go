@@ -35,6 +35,8 @@ type Gateway struct {
 	// decoding bounds the HTTP ingest bodies decoded at once: a 4 MiB body
 	// of tiny readings decodes to ~100 MB of structs before any check.
 	decoding chan struct{}
+	// budget bounds the request bytes held by ingest calls in flight.
+	budget *bodyBudget
 	// proving bounds the proofs built at once (query.go).
 	proving chan struct{}
 	// life: Ingest/Head/Prove hold it shared; Serve takes it exclusively
@@ -76,6 +78,7 @@ func New(cfg Config, st *store.Store, chain Chain) *Gateway {
 	cfg = cfg.withDefaults()
 	return &Gateway{
 		decoding: make(chan struct{}, maxConcurrentDecodes),
+		budget:   newBodyBudget(cfg.MaxBodyBytesInFlight),
 		proving:  make(chan struct{}, maxConcurrentProofs),
 		cfg:      cfg,
 		store:    st,
@@ -207,6 +210,8 @@ func (g *Gateway) NewGRPCServer(opts ...grpc.ServerOption) *grpc.Server {
 		// One connection cannot open more calls than this at once (each may
 		// hold a 4 MiB message).
 		grpc.MaxConcurrentStreams(maxStreamsPerConn),
+		// Ingest calls share the body budget with HTTP (bodybudget.go).
+		grpc.InTapHandle(g.budget.tap), grpc.StatsHandler(budgetStats{}),
 	}, opts...)
 	s := grpc.NewServer(opts...)
 	gatewaypb.RegisterGatewayServer(s, g)

@@ -36,6 +36,15 @@ func (g *Gateway) serveIngest(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	start := time.Now()
+	// Room for the body in the budget of bytes held by requests in flight
+	// (bodybudget.go), before a byte is read.
+	release, e := g.budget.acquireHTTP(ctx, r.ContentLength)
+	if e != nil {
+		g.logIngest(ctx, nil, start, e)
+		writeError(w, e)
+		return
+	}
+	defer release()
 	// Read the whole body before taking a decode slot, against a deadline
 	// that demands a minimum rate: a client that trickles its body (or
 	// declares one and stalls) then holds only its own connection, for
@@ -55,6 +64,7 @@ func (g *Gateway) serveIngest(w http.ResponseWriter, r *http.Request) {
 	}
 	req, e := DecodeIngest(bytes.NewReader(body))
 	<-g.decoding
+	body = nil
 	if e != nil {
 		g.logIngest(ctx, nil, start, e)
 		writeError(w, e)

@@ -1,0 +1,112 @@
+package gateway_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+
+	"github.com/trustedge/trustedge/node/gateway"
+	"github.com/trustedge/trustedge/node/gateway/gatewaypb"
+	"github.com/trustedge/trustedge/node/ingest"
+	devicetypes "github.com/trustedge/trustedge/x/device/types"
+)
+
+// stallBody opens a connection that declares a body of n bytes, sends one
+// byte of it and stalls; closing the returned conn ends it.
+func stallBody(t *testing.T, addr string, n int) net.Conn {
+	t.Helper()
+	c, err := net.Dial("tcp", addr)
+	require.NoError(t, err)
+	_, err = fmt.Fprintf(c, "POST /v1/ingest HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n{", n)
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = c.Close() })
+	return c
+}
+
+// TestBodyBudget: bodies that declare a size and stall (no signature,
+// nothing checkable yet) hold at most the configured budget of memory:
+// past it, further requests on both transports are refused as busy (503,
+// Retry-After 1; gRPC Unavailable with the same reason) and store nothing.
+// When the stalled clients go away the budget comes back, including the
+// share of gRPC calls that failed or were refused.
+func TestBodyBudget(t *testing.T) {
+	e := newEnv(t, func(c *gateway.Config) { c.MaxBodyBytesInFlight = 2 * ingest.MaxBodyBytes })
+	d := e.addDevice("dev-budget", devicetypes.KEY_TYPE_ED25519, e.home)
+	srv := httptest.NewServer(e.h)
+	defer srv.Close()
+	client := e.grpcClient()
+	ctx := context.Background()
+
+	a := stallBody(t, srv.Listener.Addr().String(), ingest.MaxBodyBytes)
+	b := stallBody(t, srv.Listener.Addr().String(), ingest.MaxBodyBytes)
+	time.Sleep(200 * time.Millisecond) // let the server reserve their room
+
+	bz, err := json.Marshal(e.signedBatch(d, d.Key, 1, 3))
+	require.NoError(t, err)
+	cl := &http.Client{Timeout: 10 * time.Second}
+	start := time.Now()
+	resp, err := cl.Post(srv.URL+"/v1/ingest", "application/json", bytes.NewReader(bz))
+	require.NoError(t, err)
+	var body gateway.ErrorBody
+	require.NoError(t, json.NewDecoder(resp.Body).Decode(&body))
+	_ = resp.Body.Close()
+	require.Equal(t, http.StatusServiceUnavailable, resp.StatusCode)
+	require.Equal(t, gateway.ReasonUnavailable, body.Error)
+	require.Contains(t, body.Message, "budget for request bodies in flight")
+	require.Equal(t, "1", resp.Header.Get("Retry-After"))
+	require.GreaterOrEqual(t, time.Since(start), time.Second, "an HTTP request waits a little for room")
+
+	_, err = client.Ingest(ctx, e.signedBatch(d, d.Key, 1, 3))
+	require.Equal(t, codes.Unavailable, status.Code(err), "%v", err)
+	ge, ok := gateway.ErrorFromGRPC(err)
+	require.True(t, ok, "%v", err)
+	require.Equal(t, gateway.ReasonUnavailable, ge.Reason)
+	require.Equal(t, int64(1), ge.RetryAfterSeconds)
+	require.Equal(t, uint64(0), e.head(d.Stream), "nothing stored")
+
+	// Heads and proofs are not ingest: they pass.
+	_, err = client.Head(ctx, &gatewaypb.HeadRequest{StreamId: d.Stream})
+	require.NoError(t, err)
+
+	// One stalled client leaves: room for one body again.
+	_ = a.Close()
+	require.Eventually(t, func() bool {
+		_, err := client.Ingest(ctx, e.signedBatch(d, d.Key, 1, 3))
+		return err == nil
+	}, 5*time.Second, 50*time.Millisecond)
+	require.Equal(t, uint64(3), e.head(d.Stream))
+	// A gRPC call that fails after its message was read (a replay here)
+	// and one the server refuses to decode give their room back too: the
+	// next call still fits beside the remaining stalled body.
+	_, err = client.Ingest(ctx, e.signedBatch(d, d.Key, 1, 3))
+	require.Equal(t, codes.AlreadyExists, status.Code(err), "%v", err)
+	_, err = client.Ingest(ctx, &gatewaypb.IngestRequest{})
+	require.Equal(t, codes.InvalidArgument, status.Code(err), "%v", err)
+	_, err = client.Ingest(ctx, e.signedBatch(d, d.Key, 4, 3))
+	require.NoError(t, err)
+
+	_ = b.Close()
+	resp, err = cl.Post(srv.URL+"/v1/ingest", "application/json", bytes.NewReader(mustJSON(t, e.signedBatch(d, d.Key, 7, 3))))
+	require.NoError(t, err)
+	_ = resp.Body.Close()
+	require.Equal(t, http.StatusOK, resp.StatusCode)
+	require.Equal(t, uint64(9), e.head(d.Stream))
+}
+
+func mustJSON(t *testing.T, v any) []byte {
+	t.Helper()
+	bz, err := json.Marshal(v)
+	require.NoError(t, err)
+	return bz
+}
+
