@@ -15,6 +15,7 @@ import (
 	cmttypes "github.com/cometbft/cometbft/types"
 
 	errorsmod "cosmossdk.io/errors"
+	"cosmossdk.io/math"
 
 	"github.com/cosmos/cosmos-sdk/client"
 	clienttx "github.com/cosmos/cosmos-sdk/client/tx"
@@ -44,7 +45,11 @@ type TxConfig struct {
 	Keyring keyring.Keyring
 	// TxConfig is the app's tx encoding config.
 	TxConfig client.TxConfig
-	Fees     sdk.Coins
+	// Fees is the fee of every tx; when empty, GasPrices × Gas (rounded
+	// up), which must meet the minimum-gas-prices of the validators whose
+	// mempools should take the txs.
+	Fees      sdk.Coins
+	GasPrices sdk.DecCoins
 	// Gas is the gas limit of every tx (default DefaultGas).
 	Gas uint64
 }
@@ -68,6 +73,13 @@ type TxBroadcaster struct {
 	synced bool
 	accNum uint64
 	seq    uint64
+	// refusals counts CheckTx refusals since the last acceptance. While it
+	// is not 0, txs carry it in their memo, so a retry never has the bytes
+	// of a refused tx: signing is deterministic, and a node that keeps
+	// refused txs in its cache (mempool keep-invalid-txs-in-cache) would
+	// answer "already in cache" to the same bytes forever, which reads as
+	// acceptance.
+	refusals uint64
 }
 
 // NewTxBroadcaster checks cfg and finds the key; it reads nothing from the
@@ -82,6 +94,9 @@ func NewTxBroadcaster(cfg TxConfig, accounts AccountReader, rpc BroadcastClient)
 	if cfg.Gas == 0 {
 		cfg.Gas = DefaultGas
 	}
+	if cfg.Fees.IsZero() {
+		cfg.Fees = FeesFor(cfg.GasPrices, cfg.Gas)
+	}
 	rec, err := cfg.Keyring.Key(cfg.KeyName)
 	if err != nil {
 		return nil, fmt.Errorf("tx broadcaster: key %q: %w", cfg.KeyName, err)
@@ -91,6 +106,19 @@ func NewTxBroadcaster(cfg TxConfig, accounts AccountReader, rpc BroadcastClient)
 		return nil, fmt.Errorf("tx broadcaster: key %q: %w", cfg.KeyName, err)
 	}
 	return &TxBroadcaster{cfg: cfg, addr: addr, accounts: accounts, rpc: rpc}, nil
+}
+
+// FeesFor is the fee that pays gas at gasPrices, each denom rounded up
+// (as the SDK's CLI computes --gas-prices).
+func FeesFor(gasPrices sdk.DecCoins, gas uint64) sdk.Coins {
+	fees := make(sdk.Coins, 0, len(gasPrices))
+	limit := math.LegacyNewDecFromInt(math.NewIntFromUint64(gas))
+	for _, gp := range gasPrices {
+		if amt := gp.Amount.Mul(limit).Ceil().RoundInt(); amt.IsPositive() {
+			fees = append(fees, sdk.NewCoin(gp.Denom, amt))
+		}
+	}
+	return sdk.NewCoins(fees...)
 }
 
 // Address is the signing account.
@@ -139,17 +167,21 @@ func (b *TxBroadcaster) submit(ctx context.Context, msg sdk.Msg) (string, error)
 	res, err := b.rpc.BroadcastTxSync(ctx, tx)
 	switch {
 	case err != nil && isTxInCache(err):
-		// The node already has exactly this tx (same sequence, same bytes):
-		// an earlier attempt got through. That is acceptance.
+		// The node already has exactly this tx (same sequence, same bytes,
+		// never refused: see refusals): an earlier attempt got through in
+		// transit. That is acceptance.
 		b.seq++
+		b.refusals = 0
 		return strings.ToUpper(hex.EncodeToString(tx.Hash())), nil
 	case err != nil:
 		return "", fmt.Errorf("broadcast: %w", err)
 	case res.Code == 0:
 		b.seq++
+		b.refusals = 0
 		return res.Hash.String(), nil
 	}
 	cerr := errorsmod.ABCIError(res.Codespace, res.Code, res.Log)
+	b.refusals++
 	if res.Codespace == sdkerrors.RootCodespace && res.Code == sdkerrors.ErrWrongSequence.ABCICode() {
 		return "", &seqMismatch{expected: expectedSeq(res.Log), err: cerr}
 	}
@@ -163,6 +195,9 @@ func (b *TxBroadcaster) sign(ctx context.Context, msg sdk.Msg) (cmttypes.Tx, err
 	}
 	builder.SetGasLimit(b.cfg.Gas)
 	builder.SetFeeAmount(b.cfg.Fees)
+	if b.refusals > 0 {
+		builder.SetMemo("retry " + strconv.FormatUint(b.refusals, 10))
+	}
 	f := clienttx.Factory{}.
 		WithChainID(b.cfg.ChainID).
 		WithKeybase(b.cfg.Keyring).

@@ -31,10 +31,11 @@ type Committer struct {
 	lastLocal uint64 // the store's last epoch number
 	closedAt  int64  // height of the last close attempt
 	checkedAt int64  // height at which the chain last answered about the flight
-	// seenHeight is the latest height, first seen at seenAt (CloseDelay
-	// counts from then).
-	seenHeight int64
-	seenAt     time.Time
+	// dueAt is when a close first became due (a height crossing a multiple
+	// of EveryBlocks with nothing in flight); CloseDelay counts from then,
+	// not from the latest block, so blocks that come faster than
+	// CloseDelay cannot put the close off forever. Zero: nothing due.
+	dueAt time.Time
 }
 
 // flight is the epoch on its way to the chain.
@@ -79,6 +80,14 @@ func (c *Committer) Run(ctx context.Context) error {
 	if err := c.resume(ctx); err != nil {
 		return err
 	}
+	if ctx.Err() != nil {
+		// Stopped before the store was checked against the chain: nothing
+		// may be closed or broadcast from an unchecked store.
+		return nil
+	}
+	if c.cfg.OnResumed != nil {
+		c.cfg.OnResumed()
+	}
 	t := time.NewTicker(c.cfg.PollInterval)
 	defer t.Stop()
 	for {
@@ -100,9 +109,6 @@ func (c *Committer) step(ctx context.Context) error {
 	if h <= 0 {
 		return nil
 	}
-	if h != c.seenHeight {
-		c.seenHeight, c.seenAt = h, time.Now()
-	}
 	if c.flight != nil {
 		// The chain's state only changes with a new block: ask once per height.
 		if h != c.checkedAt {
@@ -123,9 +129,13 @@ func (c *Committer) step(ctx context.Context) error {
 	if h/c.cfg.EveryBlocks == c.closedAt/c.cfg.EveryBlocks {
 		return nil
 	}
-	if time.Since(c.seenAt) < c.cfg.CloseDelay {
+	if c.dueAt.IsZero() {
+		c.dueAt = time.Now()
+	}
+	if time.Since(c.dueAt) < c.cfg.CloseDelay {
 		return nil // close later in this block's wait, see Config.CloseDelay
 	}
+	c.dueAt = time.Time{}
 	e, err := c.store.CloseEpochMax(c.lastLocal+1, c.epochLimit(ctx))
 	if err != nil {
 		// The store failing is not something a retry fixes.
@@ -186,6 +196,24 @@ func (c *Committer) checkIncluded(ctx context.Context) error {
 // the committer: marked, the epoch's readings would be pruned after their
 // retention and served as committed, though no proof of them can verify.
 func (c *Committer) settle(e *store.Epoch, commit streamtypes.EpochCommit) error {
+	if err := c.checkRoot(e, commit); err != nil {
+		return err
+	}
+	if err := c.store.MarkCommitted(e.Number, commit.Height); err != nil {
+		return fmt.Errorf("mark epoch %d committed: %w", e.Number, err)
+	}
+	c.update(func(s *Stats) {
+		s.EpochsCommitted++
+		s.ReadingsCommitted += e.ReadingCount
+		s.LastEpoch = e.Number
+		s.LastCommitHeight = commit.Height
+	})
+	return nil
+}
+
+// checkRoot returns ErrRootMismatch, logged loudly, unless the chain's
+// commitment of e has e's root and counts.
+func (c *Committer) checkRoot(e *store.Epoch, commit streamtypes.EpochCommit) error {
 	if !bytes.Equal(commit.Root, e.Root) || commit.ReadingCount != e.ReadingCount || commit.StreamCount != uint32(len(e.Batches)) {
 		// Another process committed this epoch number for the operator
 		// (a second data plane with the same committer, a store restored
@@ -200,15 +228,6 @@ func (c *Committer) settle(e *store.Epoch, commit streamtypes.EpochCommit) error
 			ErrRootMismatch, e.Number, commit.Root, commit.ReadingCount, commit.StreamCount, commit.Height,
 			e.Root, e.ReadingCount, len(e.Batches))
 	}
-	if err := c.store.MarkCommitted(e.Number, commit.Height); err != nil {
-		return fmt.Errorf("mark epoch %d committed: %w", e.Number, err)
-	}
-	c.update(func(s *Stats) {
-		s.EpochsCommitted++
-		s.ReadingsCommitted += e.ReadingCount
-		s.LastEpoch = e.Number
-		s.LastCommitHeight = commit.Height
-	})
 	return nil
 }
 

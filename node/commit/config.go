@@ -56,6 +56,15 @@ type Config struct {
 	// same block and cuts the reading-to-finality latency. Keep it below
 	// timeout_commit minus the time a close takes (see dataplane).
 	CloseDelay time.Duration
+	// CatchingUp, if set, reports whether the node is still syncing blocks
+	// (CometBFT's sync_info.catching_up). Run checks the store against the
+	// chain only once it is not: a node behind the chain would compare the
+	// store with stale epochs (a lost store then looks in step).
+	CatchingUp func(ctx context.Context) (bool, error)
+	// OnResumed, if set, is called once the store has been checked against
+	// the chain, before the first epoch is closed; the data plane opens
+	// ingest then.
+	OnResumed func()
 	// MaxReadingsPerEpoch caps one epoch (0: the chain's default
 	// max_readings_per_epoch). Set it to the chain's param if that differs.
 	MaxReadingsPerEpoch uint64

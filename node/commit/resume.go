@@ -17,11 +17,14 @@ var errChainRead = errors.New("reading chain")
 func (c *Committer) resume(ctx context.Context) error {
 	wait := c.cfg.PollInterval
 	for {
-		err := c.resumeOnce(ctx)
+		err := c.waitSynced(ctx)
+		if err == nil {
+			err = c.resumeOnce(ctx)
+		}
 		if err == nil || !errors.Is(err, errChainRead) {
 			return err
 		}
-		c.log.Warn("chain not readable yet, retrying", "retry_in", wait, "err", err)
+		c.log.Warn("chain not readable or still syncing, retrying", "retry_in", wait, "err", err)
 		select {
 		case <-ctx.Done():
 			return nil
@@ -31,9 +34,25 @@ func (c *Committer) resume(ctx context.Context) error {
 	}
 }
 
+// waitSynced fails with errChainRead while the node is catching up.
+func (c *Committer) waitSynced(ctx context.Context) error {
+	if c.cfg.CatchingUp == nil {
+		return nil
+	}
+	catchingUp, err := c.cfg.CatchingUp(ctx)
+	if err != nil {
+		return fmt.Errorf("%w: node status: %w", errChainRead, err)
+	}
+	if catchingUp {
+		return fmt.Errorf("%w: the node is catching up with the chain", errChainRead)
+	}
+	return nil
+}
+
 // resumeOnce compares the store's last epoch L with the chain's C:
 //
-//	L == C      in step; make sure the store knows the commit height
+//	L == C      in step; check epoch L's root against the chain's and make
+//	            sure the store knows its commit height
 //	L == C + 1  epoch L was closed but never seen on chain: in flight, re-broadcast
 //	otherwise   the store was lost, replaced or belongs to another node: refuse
 func (c *Committer) resumeOnce(ctx context.Context) error {
@@ -52,15 +71,23 @@ func (c *Committer) resumeOnce(ctx context.Context) error {
 	switch {
 	case ln == cn:
 		c.lastLocal = ln
-		if ln == 0 || local.CommittedHeight != 0 {
+		if ln == 0 {
 			break
 		}
+		// Checked even when the store already marked it: a foreign store
+		// or a second data plane with as many epochs shows here first.
 		commit, found, err := c.chain.EpochCommit(ctx, c.cfg.Operator, ln)
 		if err != nil {
 			return fmt.Errorf("%w: epoch %d: %w", errChainRead, ln, err)
 		}
 		if !found {
 			return fmt.Errorf("%w: chain's last epoch is %d but it has no commitment %d", errChainRead, cn, ln)
+		}
+		if local.CommittedHeight != 0 {
+			if err := c.checkRoot(local, commit); err != nil {
+				return err
+			}
+			break
 		}
 		if err := c.settle(local, commit); err != nil {
 			return err

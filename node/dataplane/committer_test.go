@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"os"
+	"path/filepath"
 	"testing"
 	"time"
 
@@ -77,4 +79,50 @@ func TestCommitterStopHaltsIngest(t *testing.T) {
 	head, err := st.Head("s")
 	require.NoError(t, err)
 	require.Equal(t, uint64(2), head, "nothing stored")
+}
+
+// TestIngestOpensAfterResume: the data plane's gateway starts closed
+// (/healthz "starting", batches refused as unavailable with Retry-After
+// 5) and opens when the committer has checked the store against the
+// chain — here a store in step with an empty chain.
+func TestIngestOpensAfterResume(t *testing.T) {
+	st, err := store.Open(t.TempDir())
+	require.NoError(t, err)
+	t.Cleanup(func() { require.NoError(t, st.Close()) })
+	operator := sdk.AccAddress(bytes.Repeat([]byte{7}, 20)).String()
+	chain := emptyChain{}
+	gw := gateway.New(gateway.Config{Operator: operator, StartClosed: true}, st, chain)
+	require.Equal(t, "starting", gw.Health().Status)
+	_, err = gw.Ingest(t.Context(), &gatewaypb.IngestRequest{StreamId: "s", DeviceId: "d", FirstSeq: 1})
+	var gerr *gateway.Error
+	require.ErrorAs(t, err, &gerr)
+	require.Equal(t, gateway.ReasonUnavailable, gerr.Reason)
+	require.Contains(t, gerr.Message, "ingest not open yet")
+	require.Equal(t, int64(5), gerr.RetryAfterSeconds)
+
+	cm := commit.New(commit.Config{Operator: operator, PollInterval: time.Millisecond, OnResumed: gw.OpenIngest},
+		st, chain, chain, log.NewNopLogger())
+	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
+	defer cancel()
+	go runCommitter(ctx, cm, gw, log.NewNopLogger())
+	require.Eventually(t, func() bool { return gw.Health().Status == "ok" }, 5*time.Second, 5*time.Millisecond)
+	// Open: the batch now gets past admission to the chain checks (the
+	// empty chain has no such stream).
+	_, err = gw.Ingest(ctx, &gatewaypb.IngestRequest{StreamId: "s", DeviceId: "d", FirstSeq: 1})
+	require.ErrorAs(t, err, &gerr)
+	require.NotContains(t, gerr.Message, "not open yet")
+}
+
+// TestDefaultStoreDir: a new node keeps its stream store out of <home>/data
+// (which `comet unsafe-reset-all` deletes); a node that already has one at
+// the old place keeps using it.
+func TestDefaultStoreDir(t *testing.T) {
+	home := t.TempDir()
+	require.Equal(t, filepath.Join(home, "streams"), DefaultStoreDir(home))
+
+	old := t.TempDir()
+	require.NoError(t, os.MkdirAll(filepath.Join(old, "data", "streams"), 0o755))
+	require.Equal(t, filepath.Join(old, "data", "streams"), DefaultStoreDir(old))
+	require.NoError(t, os.MkdirAll(filepath.Join(old, "streams"), 0o755))
+	require.Equal(t, filepath.Join(old, "streams"), DefaultStoreDir(old), "the new place wins once it exists")
 }

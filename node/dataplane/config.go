@@ -1,6 +1,8 @@
 package dataplane
 
 import (
+	"fmt"
+	"os"
 	"path/filepath"
 	"time"
 
@@ -8,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	servertypes "github.com/cosmos/cosmos-sdk/server/types"
+	sdk "github.com/cosmos/cosmos-sdk/types"
 
 	"github.com/trustedge/trustedge/node/gateway"
 )
@@ -31,6 +34,7 @@ const (
 	FlagMaxBodyMB      = "gateway.max-body-mb-in-flight"
 	FlagEpochBlocks    = "stream.epoch-blocks"
 	FlagCommitGas      = "stream.commit-gas"
+	FlagGasPrices      = "dataplane.gas-prices"
 	FlagCloseDelay     = "stream.close-delay"
 	FlagPruneInterval  = "stream.prune-interval"
 	FlagHeartbeatEvery = "dataplane.heartbeat-blocks"
@@ -58,9 +62,13 @@ type Config struct {
 	MaxBodyBytesInFlight int64
 	EpochBlocks          int64
 	CommitGas            uint64
-	CloseDelay           time.Duration
-	PruneInterval        time.Duration
-	PollInterval         time.Duration
+	// GasPrices pays the data plane's txs (commitments, heartbeats): fee =
+	// gas limit × price. Empty: no fee, for chains whose validators keep
+	// minimum-gas-prices at 0.
+	GasPrices     sdk.DecCoins
+	CloseDelay    time.Duration
+	PruneInterval time.Duration
+	PollInterval  time.Duration
 	// HeartbeatBlocks is how often the node reports its load (0: never).
 	HeartbeatBlocks int64
 }
@@ -69,7 +77,7 @@ type Config struct {
 func AddFlags(cmd *cobra.Command) {
 	f := cmd.Flags()
 	f.Bool(FlagEnable, true, "run the edge data plane (ingest gateway, stream store, epoch committer)")
-	f.String(FlagStoreDir, "", "stream store directory (default <home>/data/streams)")
+	f.String(FlagStoreDir, "", "stream store directory (default <home>/streams, or <home>/data/streams where an older node keeps it); keep it out of <home>/data, which `comet unsafe-reset-all` deletes")
 	f.String(FlagOperatorKey, "", "keyring key of this node's edge operator; signs MsgCommitEpoch unless --"+FlagCommitterKey+" is set (with a committer, prefer --"+FlagOperator+": the operator key then need not be on this server)")
 	f.String(FlagCommitterKey, "", "keyring key of the node's committer (named with `tx edge set-committer`); signs MsgCommitEpoch so the operator key can stay elsewhere and the operator's own txs never race it")
 	f.String(FlagOperator, "", "this node's operator address; needed with --"+FlagCommitterKey+" when the operator key is not in this keyring")
@@ -84,9 +92,24 @@ func AddFlags(cmd *cobra.Command) {
 	f.Int64(FlagMaxBodyMB, gateway.DefaultMaxBodyBytesInFlight>>20, "answer 503 to devices while ingest requests in flight hold this many MiB of request bodies (a gRPC call counts as 4 MiB, the largest message, until it ends)")
 	f.Int64(FlagEpochBlocks, 1, "close and commit an epoch every this many blocks")
 	f.Uint64(FlagCommitGas, 400000, "gas limit of MsgCommitEpoch transactions")
+	f.String(FlagGasPrices, "", "gas prices the data plane's commitments and heartbeats pay, e.g. 0.001uedge (fee = gas limit × price); needed when validators set minimum-gas-prices")
 	f.Duration(FlagPruneInterval, time.Minute, "how often raw readings past their stream's retention_seconds are deleted (once their epoch is on chain)")
 	f.Int64(FlagHeartbeatEvery, 30, "send the node's MsgHeartbeat (measured load) every this many blocks, signed like the epoch commitments; keep it well below the chain's heartbeat_timeout_blocks (0: never)")
 	f.Duration(FlagCloseDelay, -1, "close an epoch this long after each block, so it catches the readings that arrive while the next block waits (negative: half of consensus timeout_commit)")
+}
+
+// DefaultStoreDir is <home>/streams: outside <home>/data, which CometBFT's
+// `unsafe-reset-all` deletes to resync a node — the chain can be synced
+// again, raw readings cannot. A node whose store is at the old default,
+// <home>/data/streams, keeps using it (and should move it).
+func DefaultStoreDir(home string) string {
+	old := filepath.Join(home, "data", "streams")
+	if _, err := os.Stat(filepath.Join(home, "streams")); os.IsNotExist(err) {
+		if st, err := os.Stat(old); err == nil && st.IsDir() {
+			return old
+		}
+	}
+	return filepath.Join(home, "streams")
 }
 
 // ReadConfig reads the data plane's configuration from the server options;
@@ -120,7 +143,14 @@ func ReadConfig(home string, opts servertypes.AppOptions, timeoutCommit time.Dur
 		c.HeartbeatBlocks = 30
 	}
 	if c.StoreDir == "" {
-		c.StoreDir = filepath.Join(home, "data", "streams")
+		c.StoreDir = DefaultStoreDir(home)
+	}
+	if gp := cast.ToString(opts.Get(FlagGasPrices)); gp != "" {
+		prices, err := sdk.ParseDecCoins(gp)
+		if err != nil {
+			return c, fmt.Errorf("--%s %q: %w", FlagGasPrices, gp, err)
+		}
+		c.GasPrices = prices
 	}
 	if c.KeyringBackend == "" {
 		c.KeyringBackend = "test"

@@ -73,15 +73,19 @@ func Run(ctx context.Context, g *errgroup.Group, cfg Config, a *app.App, clientC
 		MaxPendingReadings:   cfg.MaxPendingReadings,
 		MaxPendingBatches:    cfg.MaxPendingBatches,
 		MaxBodyBytesInFlight: cfg.MaxBodyBytesInFlight,
-		Logger:               logger.With("component", "gateway"),
+		// Opened by the committer once it has checked the store against
+		// the chain (OnResumed below).
+		StartClosed: true,
+		Logger:      logger.With("component", "gateway"),
 	}, st, view)
 
 	bc, err := commit.NewTxBroadcaster(commit.TxConfig{
-		ChainID:  a.ChainID(),
-		KeyName:  signer.KeyName,
-		Keyring:  kr,
-		TxConfig: a.TxConfig(),
-		Gas:      cfg.CommitGas,
+		ChainID:   a.ChainID(),
+		KeyName:   signer.KeyName,
+		Keyring:   kr,
+		TxConfig:  a.TxConfig(),
+		Gas:       cfg.CommitGas,
+		GasPrices: cfg.GasPrices,
 	}, view, clientCtx.Client)
 	if err != nil {
 		_ = st.Close()
@@ -93,6 +97,8 @@ func Run(ctx context.Context, g *errgroup.Group, cfg Config, a *app.App, clientC
 		EveryBlocks:  cfg.EpochBlocks,
 		PollInterval: cfg.PollInterval,
 		CloseDelay:   cfg.CloseDelay,
+		CatchingUp:   catchingUp(clientCtx.Client),
+		OnResumed:    gw.OpenIngest,
 	}, st, view, bc, logger.With("component", "commit"))
 
 	pruner := &Pruner{Store: st, Chain: view, Interval: cfg.PruneInterval, Now: time.Now,
@@ -102,7 +108,7 @@ func Run(ctx context.Context, g *errgroup.Group, cfg Config, a *app.App, clientC
 	wg.Add(3)
 	if cfg.HeartbeatBlocks > 0 {
 		hb := &Heartbeater{Broadcaster: bc, Chain: view, Sender: signer.Address.String(), Operator: operator,
-			EveryBlocks: cfg.HeartbeatBlocks, Poll: 100 * time.Millisecond,
+			EveryBlocks: cfg.HeartbeatBlocks, Poll: 100 * time.Millisecond, Paused: gw.IngestHalted,
 			Sample: newLoadSampler(filepath.Join(cfg.Home, "data")).Sample, Log: logger.With("component", "heartbeat")}
 		wg.Add(1)
 		g.Go(func() error {
@@ -137,6 +143,17 @@ func Run(ctx context.Context, g *errgroup.Group, cfg Config, a *app.App, clientC
 		"store", cfg.StoreDir, "epoch_blocks", cfg.EpochBlocks, "close_delay", cfg.CloseDelay,
 		"heartbeat_blocks", cfg.HeartbeatBlocks)
 	return nil
+}
+
+// catchingUp reports CometBFT's sync_info.catching_up.
+func catchingUp(c client.CometRPC) func(context.Context) (bool, error) {
+	return func(ctx context.Context) (bool, error) {
+		st, err := c.Status(ctx)
+		if err != nil {
+			return false, err
+		}
+		return st.SyncInfo.CatchingUp, nil
+	}
 }
 
 // runCommitter runs the epoch committer until ctx ends. A committer failure

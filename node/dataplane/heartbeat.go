@@ -24,6 +24,11 @@ type Heartbeater struct {
 	Poll             time.Duration
 	Sample           func() edgetypes.Load
 	Log              log.Logger
+	// Paused, if set and true, skips heartbeats: a node whose ingest is
+	// halted should not keep reporting itself fit for work (with the
+	// chain's heartbeat_timeout_blocks it goes STALE, which gets it no new
+	// work, until an operator fixes and restarts it).
+	Paused func() bool
 }
 
 // Run reports until ctx is done. A failed broadcast is logged and tried
@@ -39,7 +44,7 @@ func (h *Heartbeater) Run(ctx context.Context) {
 		case <-t.C:
 		}
 		height := h.Chain.Height()
-		if height < 1 || height < next {
+		if height < 1 || height < next || (h.Paused != nil && h.Paused()) {
 			continue
 		}
 		msg := &edgetypes.MsgHeartbeat{Sender: h.Sender, Node: h.Operator, Load: h.Sample()}

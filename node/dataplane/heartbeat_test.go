@@ -164,3 +164,26 @@ func BenchmarkLoadSample(b *testing.B) {
 		_ = s.Sample()
 	}
 }
+
+// TestHeartbeaterPaused: while Paused says so (ingest halted), no
+// heartbeat is sent; afterwards they resume.
+func TestHeartbeaterPaused(t *testing.T) {
+	h := &fakeHeight{}
+	r := &recorder{h: h}
+	var paused atomic.Bool
+	hb := &Heartbeater{Broadcaster: r, Chain: h, Sender: "edge1c", Operator: "edge1o", EveryBlocks: 1,
+		Poll: time.Millisecond, Log: log.NewNopLogger(), Paused: paused.Load,
+		Sample: func() edgetypes.Load { return edgetypes.Load{} }}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { hb.Run(ctx); close(done) }()
+	h.set(t, 1)
+	paused.Store(true)
+	h.set(t, 2)
+	h.set(t, 3)
+	paused.Store(false)
+	h.set(t, 4)
+	cancel()
+	<-done
+	require.Equal(t, []int64{1, 4}, r.heights())
+}

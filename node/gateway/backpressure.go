@@ -19,6 +19,24 @@ func (g *Gateway) HaltIngest(reason string) {
 	g.log.Error("ingest halted: batches are refused until the node is restarted", "reason", reason)
 }
 
+// openingRetrySeconds is the wait a device is told to take while ingest is
+// not open yet: the committer's start-up check takes a block or two.
+const openingRetrySeconds = 5
+
+// OpenIngest opens ingest on a gateway built with Config.StartClosed. The
+// data plane calls it once the epoch committer has checked the store
+// against the chain: until then a lost or foreign store (heads back at 0)
+// is not known to be one, and the batches it took could be replays or
+// could never be committed.
+func (g *Gateway) OpenIngest() {
+	if g.closedUntilOpen.Swap(false) {
+		g.log.Info("ingest open: the stream store matches the chain")
+	}
+}
+
+// IngestHalted reports whether HaltIngest was called.
+func (g *Gateway) IngestHalted() bool { return g.halted.Load() != nil }
+
 // ingestHalted is the reason given to HaltIngest, if any.
 func (g *Gateway) ingestHalted() (string, bool) {
 	if r := g.halted.Load(); r != nil {
@@ -35,6 +53,11 @@ func (g *Gateway) admitIngest() *Error {
 	if reason, halted := g.ingestHalted(); halted {
 		e := newError(ReasonUnavailable, "ingest halted on this node: %s", reason)
 		e.RetryAfterSeconds = haltedRetrySeconds
+		return e
+	}
+	if g.closedUntilOpen.Load() {
+		e := newError(ReasonUnavailable, "ingest not open yet: the node is checking its stream store against the chain (or still catching up with it)")
+		e.RetryAfterSeconds = openingRetrySeconds
 		return e
 	}
 	readings, batches := g.store.Pending()

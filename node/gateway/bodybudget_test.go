@@ -109,4 +109,3 @@ func mustJSON(t *testing.T, v any) []byte {
 	require.NoError(t, err)
 	return bz
 }
-

@@ -51,6 +51,11 @@ type Config struct {
 	// DefaultMaxBodyBytesInFlight; see bodybudget.go). Past it, ingest
 	// answers unavailable (503, Retry-After 1).
 	MaxBodyBytesInFlight int64
+	// StartClosed refuses ingest (503, Retry-After 5; /healthz status
+	// "starting") until OpenIngest; heads and proofs are served. The data
+	// plane opens it once its committer has checked the store against the
+	// chain.
+	StartClosed bool
 }
 
 func (c Config) withDefaults() Config {

@@ -47,6 +47,8 @@ type Gateway struct {
 	stopped bool
 	// halted holds the reason given to HaltIngest (backpressure.go).
 	halted atomic.Pointer[string]
+	// closedUntilOpen is set from Config.StartClosed until OpenIngest.
+	closedUntilOpen atomic.Bool
 }
 
 // enter admits a call unless the gateway has stopped; leave ends it.
@@ -76,7 +78,7 @@ var _ gatewaypb.GatewayServer = (*Gateway)(nil)
 // NewGRPCServer, for callers running their own servers).
 func New(cfg Config, st *store.Store, chain Chain) *Gateway {
 	cfg = cfg.withDefaults()
-	return &Gateway{
+	g := &Gateway{
 		decoding: make(chan struct{}, maxConcurrentDecodes),
 		budget:   newBodyBudget(cfg.MaxBodyBytesInFlight),
 		proving:  make(chan struct{}, maxConcurrentProofs),
@@ -88,6 +90,8 @@ func New(cfg Config, st *store.Store, chain Chain) *Gateway {
 		limiter:  newDeviceLimiter(cfg.RatePerDevice, cfg.Burst),
 		log:      cfg.Logger,
 	}
+	g.closedUntilOpen.Store(cfg.StartClosed)
+	return g
 }
 
 // shutdownTimeout bounds how long Start waits for requests in flight after

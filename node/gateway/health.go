@@ -18,7 +18,8 @@ type Health struct {
 	PendingReadings uint64 `json:"pending_readings"`
 	PendingBatches  uint64 `json:"pending_batches"`
 	// HaltedReason is set, and Status is "ingest_halted", once the node
-	// stopped taking batches (HaltIngest).
+	// stopped taking batches (HaltIngest). Status is "starting" while
+	// ingest is not open yet (Config.StartClosed).
 	HaltedReason string `json:"halted_reason,omitempty"`
 }
 
@@ -30,6 +31,8 @@ func (g *Gateway) Health() Health {
 		PendingReadings: readings, PendingBatches: batches}
 	if reason, halted := g.ingestHalted(); halted {
 		h.Status, h.HaltedReason = "ingest_halted", reason
+	} else if g.closedUntilOpen.Load() {
+		h.Status = "starting"
 	}
 	return h
 }
