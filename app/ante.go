@@ -20,7 +20,8 @@ func NewAnteHandler(opts ante.HandlerOptions, gate PermissionedSenderDecorator, 
 	ak := memoAccountKeeper{AccountKeeper: opts.AccountKeeper}
 	return sdk.ChainAnteDecorators(
 		AccountMemoDecorator{},
-		ante.NewSetUpContextDecorator(), // sets the gas meter
+		GasLimitDecorator{Max: MaxTxGas}, // before the gas meter is set with that limit
+		ante.NewSetUpContextDecorator(),  // sets the gas meter
 		ante.NewExtensionOptionsDecorator(opts.ExtensionOptionChecker),
 		ante.NewValidateBasicDecorator(),
 		ante.NewTxTimeoutHeightDecorator(),

@@ -25,6 +25,15 @@ func (d PermissionedSenderDecorator) refuseAuthoritySplit(ctx sdk.Context, msgs 
 		if err != nil {
 			return errorsmod.Wrapf(edgetypes.ErrInvalidAddress, "consensus params authority %q: %v", up.Auth.Authority, err)
 		}
+		// The SDK modules compare this string with their messages'
+		// authority as is: another spelling of the same address (upper
+		// case) would lock out every canonically spelled message.
+		if canonical, err := d.codec.BytesToString(addr); err != nil {
+			return err
+		} else if canonical != up.Auth.Authority {
+			return errorsmod.Wrapf(edgetypes.ErrInvalidAddress,
+				"consensus params authority %q must be spelled canonically (%s)", up.Auth.Authority, canonical)
+		}
 		if same, err := d.edge.IsAuthorityAddr(ctx, addr); err != nil {
 			return err
 		} else if !same {

@@ -1,6 +1,7 @@
 package app_test
 
 import (
+	"strings"
 	"testing"
 
 	cmtproto "github.com/cometbft/cometbft/proto/tendermint/types"
@@ -133,10 +134,38 @@ func TestConsensusParamsCannotSplitTheAuthority(t *testing.T) {
 	require.Equal(t, edgetypes.ModuleName, res.Codespace)
 	require.Contains(t, res.Log, "tx edge update-authority")
 
+	// The same address spelled in upper case is refused too: the SDK
+	// modules compare the stored string with their messages' authority,
+	// so it would lock out every canonically spelled authority message.
+	upper := strings.ToUpper(g.Authority.String())
+	res = c.CheckTx(c.SignTx(g.Authority, update(upper)))
+	require.Equal(t, edgetypes.ErrInvalidAddress.ABCICode(), res.Code, res.Log)
+	require.Contains(t, res.Log, "spelled canonically")
+
 	for _, auth := range []string{"", g.Authority.String()} {
 		block := c.DeliverTx(g.Authority, update(auth))
 		require.Zero(t, block.TxResults[0].Code, "auth %q: %s", auth, block.TxResults[0].Log)
 	}
 	c.NextBlock()
 	require.Equal(t, g.Authority.String(), c.App.GetConsensusParams(c.Context()).Authority.GetAuthority())
+	// ... and the canonical authority still runs the SDK modules.
+	block := c.DeliverTx(g.Authority, &banktypes.MsgUpdateParams{Authority: g.Authority.String(), Params: banktypes.DefaultParams()})
+	require.Zero(t, block.TxResults[0].Code, block.TxResults[0].Log)
+}
+
+// TestUpdateAuthorityStoresCanonical: x/edge MsgUpdateAuthority naming the
+// new authority in upper case stores (and hands the SDK modules) the
+// canonical spelling, which then runs bank's MsgUpdateParams.
+func TestUpdateAuthorityStoresCanonical(t *testing.T) {
+	c := apptesting.Setup(t, apptesting.DefaultConfig())
+	c.NextBlock()
+	g := c.Genesis
+	next := g.Accounts[0]
+	res := c.DeliverTx(g.Authority, &edgetypes.MsgUpdateAuthority{Authority: g.Authority.String(), NewAuthority: strings.ToUpper(next.String())})
+	require.Zero(t, res.TxResults[0].Code, res.TxResults[0].Log)
+	c.NextBlock()
+	require.Equal(t, next.String(), c.App.GetConsensusParams(c.Context()).Authority.GetAuthority())
+	c.SyncAccount(next)
+	block := c.DeliverTx(next, &banktypes.MsgUpdateParams{Authority: next.String(), Params: banktypes.DefaultParams()})
+	require.Zero(t, block.TxResults[0].Code, block.TxResults[0].Log)
 }

@@ -23,6 +23,14 @@ func (k Keeper) InitGenesis(ctx context.Context, gs *types.GenesisState) ([]abci
 	if gs.Authority == "" {
 		return nil, errorsmod.Wrapf(types.ErrInvalidGenesis, "no consortium authority set (use `trustedged genesis set-authority`)")
 	}
+	// Canonical (lower-case) bech32, as the SDK modules compare it.
+	auth, err := k.addressCodec.StringToBytes(gs.Authority)
+	if err != nil {
+		return nil, err
+	}
+	if gs.Authority, err = k.addressCodec.BytesToString(auth); err != nil {
+		return nil, err
+	}
 	if err := checkConsensusAuthority(ctx, gs.Authority); err != nil {
 		return nil, err
 	}
@@ -31,10 +39,6 @@ func (k Keeper) InitGenesis(ctx context.Context, gs *types.GenesisState) ([]abci
 	// params — gets the edge authority, or the SDK modules would fall back
 	// to a module address nobody can sign for.
 	if err := k.syncConsensusAuthority(ctx, gs.Authority); err != nil && !errors.Is(err, collections.ErrNotFound) {
-		return nil, err
-	}
-	auth, err := k.addressCodec.StringToBytes(gs.Authority)
-	if err != nil {
 		return nil, err
 	}
 	if err := k.Authority.Set(ctx, auth); err != nil {

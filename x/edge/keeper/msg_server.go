@@ -293,13 +293,27 @@ func (k msgServer) UpdateAuthority(ctx context.Context, msg *types.MsgUpdateAuth
 	if err != nil {
 		return nil, errorsmod.Wrapf(types.ErrInvalidAddress, "new authority %q: %v", msg.NewAuthority, err)
 	}
+	// Canonical (lower-case) bech32: the SDK modules compare the
+	// consensus-params authority with their messages' authority as
+	// strings, so an upper-case spelling stored there would refuse every
+	// canonically spelled authority message.
+	newAuthStr, err := k.addressCodec.BytesToString(newAuth)
+	if err != nil {
+		return nil, err
+	}
+	oldAuthStr := msg.Authority
+	if old, err := k.Authority.Get(ctx); err == nil {
+		if oldAuthStr, err = k.addressCodec.BytesToString(old); err != nil {
+			return nil, err
+		}
+	}
 	if err := k.Authority.Set(ctx, newAuth); err != nil {
 		return nil, err
 	}
-	if err := k.syncConsensusAuthority(ctx, msg.NewAuthority); err != nil {
+	if err := k.syncConsensusAuthority(ctx, newAuthStr); err != nil {
 		return nil, err
 	}
 	return &types.MsgUpdateAuthorityResponse{}, sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventAuthorityChanged{
-		OldAuthority: msg.Authority, NewAuthority: msg.NewAuthority,
+		OldAuthority: oldAuthStr, NewAuthority: newAuthStr,
 	})
 }
