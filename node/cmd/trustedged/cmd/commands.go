@@ -2,6 +2,8 @@ package cmd
 
 import (
 	"errors"
+	"os"
+	"path/filepath"
 	"time"
 
 	cmtcfg "github.com/cometbft/cometbft/config"
@@ -119,6 +121,33 @@ func initAppConfig() (string, any) {
 	cfg.MinGasPrices = "0" + app.FeeDenom
 	cfg.AppDBBackend = "pebbledb"
 	return serverconfig.DefaultConfigTemplate, cfg
+}
+
+// interceptConfigs is the SDK's InterceptConfigsPreRunHandler with
+// initCometConfig, plus one repair: when it writes a new config.toml, the
+// SDK replaces a timeout_commit equal to CometBFT's default (1 s, which is
+// also ours) with 5 s, so a home made by hand got 5 s blocks (and twice the
+// data plane's close delay). A config.toml it has just written is written
+// again with ours.
+func interceptConfigs(cmd *cobra.Command, appTemplate string, appConfig any) error {
+	home, _ := cmd.Flags().GetString(flags.FlagHome)
+	cfgFile := filepath.Join(home, "config", "config.toml")
+	_, statErr := os.Stat(cfgFile)
+	fresh := home != "" && os.IsNotExist(statErr)
+	want := initCometConfig()
+	if err := server.InterceptConfigsPreRunHandler(cmd, appTemplate, appConfig, want); err != nil {
+		return err
+	}
+	if !fresh {
+		return nil
+	}
+	sctx := server.GetServerContextFromCmd(cmd)
+	if sctx.Config.Consensus.TimeoutCommit == want.Consensus.TimeoutCommit {
+		return nil
+	}
+	sctx.Config.Consensus.TimeoutCommit = want.Consensus.TimeoutCommit
+	cmtcfg.WriteConfigFile(cfgFile, sctx.Config)
+	return nil
 }
 
 // initCometConfig sets CometBFT's defaults: pebble storage and 1 s blocks.

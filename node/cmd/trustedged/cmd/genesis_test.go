@@ -127,3 +127,22 @@ func TestAddEdgeNodeEthAddress(t *testing.T) {
 	run(t, "genesis", "add-edge-node", op(2), "--pubkey", otherKey, "--home", home)
 	require.Equal(t, []string{eip55, ""}, edgeNodeEthAddresses(t, home))
 }
+
+// `init` writes 1 s blocks into config.toml (the SDK would write 5 s for a
+// value equal to CometBFT's default), and a home's later edits are kept.
+func TestInitWritesOneSecondBlocks(t *testing.T) {
+	home := t.TempDir()
+	run(t, "init", "n0", "--chain-id", "test-1", "--home", home)
+	cfgFile := filepath.Join(home, "config", "config.toml")
+	bz, err := os.ReadFile(cfgFile)
+	require.NoError(t, err)
+	require.Contains(t, string(bz), `timeout_commit = "1s"`)
+
+	edited := strings.Replace(string(bz), `timeout_commit = "1s"`, `timeout_commit = "2s"`, 1)
+	require.NoError(t, os.WriteFile(cfgFile, []byte(edited), 0o600))
+	// Any command reads (and, were it missing, writes) the config first.
+	require.ErrorContains(t, runErr("genesis", "set-authority", "nobody", "--keyring-backend", "test", "--home", home), "nobody")
+	bz, err = os.ReadFile(cfgFile)
+	require.NoError(t, err)
+	require.Contains(t, string(bz), `timeout_commit = "2s"`, "an existing config is not rewritten")
+}
