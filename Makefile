@@ -9,9 +9,11 @@ GO ?= go
 SECP_TAG := $(shell [ "$$($(GO) env CGO_ENABLED)" = 1 ] && command -v "$$($(GO) env CC)" >/dev/null 2>&1 && echo ,libsecp256k1_sdk)
 BUILD_TAGS := pebbledb$(SECP_TAG)
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+COMMIT ?= $(shell git rev-parse HEAD 2>/dev/null)
 LDFLAGS := -X github.com/cosmos/cosmos-sdk/version.Name=trustedge \
 	-X github.com/cosmos/cosmos-sdk/version.AppName=trustedged \
 	-X github.com/cosmos/cosmos-sdk/version.Version=$(VERSION) \
+	-X github.com/cosmos/cosmos-sdk/version.Commit=$(COMMIT) \
 	-X github.com/cosmos/cosmos-sdk/version.BuildTags=$(BUILD_TAGS)
 
 .PHONY: build test test-unit test-fuzz test-e2e localnet localnet-stop localnet-status proto-gen lint bench-chain bench-ingest fuzz build-bench
@@ -50,7 +52,9 @@ proto-gen:
 
 lint:
 	$(GO) vet -tags '$(BUILD_TAGS)' ./...
-	@unformatted=$$(gofmt -l $$(git ls-files '*.go' | grep -v '\.pb\(\.gw\)\?\.go$$')); \
+	@# Every hand-written .go file, tracked or not (find, so it works without git).
+	@unformatted=$$(find . -name '*.go' -not -path './third_party/*' -not -path './.localnet/*' -not -path './build/*' \
+		-not -name '*.pb.go' -not -name '*.pb.gw.go' -print0 | xargs -0 gofmt -l); \
 	if [ -n "$$unformatted" ]; then echo "gofmt needed: $$unformatted"; exit 1; fi
 
 bench-chain: build

@@ -20,6 +20,7 @@ mkdir -p "$LOCALNET_HOME"
 LOCALNET_HOME="$(cd "$LOCALNET_HOME" && pwd)"
 BIN="${TRUSTEDGED:-$ROOT/build/trustedged}"
 CHAIN_ID="${CHAIN_ID:-trustedge-local}"
+BLOCK_TIME_SET="${BLOCK_TIME:+1}"
 BLOCK_TIME="${BLOCK_TIME:-1s}"
 POWER="${POWER:-10}"
 KR=(--keyring-backend test)
@@ -34,6 +35,39 @@ DEVSIM_RATE="${DEVSIM_RATE:-20}"
 
 log() { printf '[localnet] %s\n' "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
+
+# A localnet's homes are made once with a port offset and block time; they
+# are recorded in $SETTINGS and are the defaults of every later command, so
+# `status` and `stop` find an offset localnet without being told, and a
+# start that asks for other values is refused instead of moving half the
+# ports. $READY marks homes that were created completely, $SEEDED a chain
+# that got its demo devices.
+SETTINGS="$LOCALNET_HOME/localnet.env"
+READY="$LOCALNET_HOME/.homes-ready"
+SEEDED="$LOCALNET_HOME/.demo-seeded"
+# Homes made before these files existed, by a start that got as far as
+# running node0, are complete: adopt them, reading the offset from node0's
+# RPC port.
+if [ ! -f "$READY" ] && [ -f "$LOCALNET_HOME/node0/config/genesis.json" ] && [ -d "$LOCALNET_HOME/node0/data/blockstore.db" ]; then
+  legacy_rpc="$(sed -n 's#^laddr = "tcp://127.0.0.1:\([0-9]*\)"#\1#p' "$LOCALNET_HOME/node0/config/config.toml" | head -1)"
+  legacy_block="$(sed -n 's/^timeout_commit = "\(.*\)"/\1/p' "$LOCALNET_HOME/node0/config/config.toml" | head -1)"
+  if [ -n "$legacy_rpc" ]; then
+    printf 'PORT_OFFSET=%s\nBLOCK_TIME=%s\n' "$((legacy_rpc - 26657))" "${legacy_block:-1s}" >"$SETTINGS"
+    touch "$READY" "$SEEDED"
+  fi
+fi
+if [ -f "$SETTINGS" ]; then
+  rec_offset="$(sed -n 's/^PORT_OFFSET=//p' "$SETTINGS")"
+  rec_block="$(sed -n 's/^BLOCK_TIME=//p' "$SETTINGS")"
+  if [ -n "${PORT_OFFSET:-}" ] && [ "$PORT_OFFSET" != "$rec_offset" ]; then
+    die "this localnet ($LOCALNET_HOME) was created with PORT_OFFSET=$rec_offset, not $PORT_OFFSET; unset it, or use another LOCALNET_HOME, or scripts/localnet.sh reset"
+  fi
+  if [ -n "${BLOCK_TIME_SET:-}" ] && [ "$BLOCK_TIME" != "$rec_block" ]; then
+    die "this localnet ($LOCALNET_HOME) was created with BLOCK_TIME=$rec_block, not $BLOCK_TIME; edit timeout_commit in node<i>/config/config.toml, or scripts/localnet.sh reset"
+  fi
+  PORT_OFFSET="$rec_offset"
+  BLOCK_TIME="$rec_block"
+fi
 
 # PORT_OFFSET shifts every port (tests use it to run beside a user's localnet).
 PORT_OFFSET="${PORT_OFFSET:-0}"
@@ -74,6 +108,7 @@ num_nodes() { find "$LOCALNET_HOME" -maxdepth 1 -type d -name 'node*' | wc -l; }
 init_homes() {
   local n=$1 i home gen0
   log "creating $n validator homes in $LOCALNET_HOME"
+  printf 'PORT_OFFSET=%s\nBLOCK_TIME=%s\n' "$PORT_OFFSET" "$BLOCK_TIME" >"$SETTINGS"
   for ((i = 0; i < n; i++)); do
     home="$(node_home "$i")"
     "$BIN" init "node$i" --chain-id "$CHAIN_ID" --home "$home" >/dev/null 2>&1
@@ -146,6 +181,7 @@ grpc-address = ""
 grpc-insecure = false
 TOML
   done
+  touch "$READY"
 }
 
 # signer_flags I: sets SIGNER_FLAGS to node I's data-plane signing flags: its
@@ -165,6 +201,16 @@ signer_flags() {
 
 pid_alive() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
 
+# ours PIDFILE HOME: the pid in PIDFILE is alive and is a trustedged run
+# with --home HOME — not a process that reused a stale pid (another
+# localnet's node, anything else). Without /proc, alive is all we can tell.
+ours() {
+  pid_alive "$1" || return 1
+  local cmdline="/proc/$(cat "$1")/cmdline"
+  [ -r "$cmdline" ] || return 0
+  tr '\0' '\n' <"$cmdline" | grep -qx -- "$2" && tr '\0' '\n' <"$cmdline" | grep -q trustedged
+}
+
 height_of() {
   curl -s --max-time 2 "http://127.0.0.1:$(rpc_port "$1")/status" 2>/dev/null |
     sed -n 's/.*"latest_block_height":"\([0-9]*\)".*/\1/p' || true
@@ -180,17 +226,24 @@ start() {
   local n=${1:-4} i home
   [ "$n" -ge 1 ] || die "need at least one node"
   build_if_needed
-  local fresh=""
-  if [ ! -f "$(node_home 0)/config/genesis.json" ]; then
+  if [ -d "$(node_home 0)" ] && [ ! -f "$READY" ]; then
+    # An earlier start stopped while creating the homes: nothing ran on
+    # them, so they are made again rather than started half-configured.
+    for ((i = 0; i < $(num_nodes); i++)); do
+      ours "$(node_home "$i")/trustedged.pid" "$(node_home "$i")" && die "node$i runs on half-built homes; scripts/localnet.sh stop first"
+    done
+    log "homes in $LOCALNET_HOME were left half-built by an earlier start; creating them again"
+    rm -rf "$LOCALNET_HOME"/node* "$SETTINGS" "$SEEDED"
+  fi
+  if [ ! -f "$READY" ]; then
     init_homes "$n"
-    fresh=1
   else
     n=$(num_nodes)
     log "reusing $n existing homes in $LOCALNET_HOME (scripts/localnet.sh reset for a fresh chain)"
   fi
   for ((i = 0; i < n; i++)); do
     home="$(node_home "$i")"
-    if pid_alive "$home/trustedged.pid"; then
+    if ours "$home/trustedged.pid" "$home"; then
       log "node$i already running (pid $(cat "$home/trustedged.pid"))"
       continue
     fi
@@ -208,12 +261,12 @@ start() {
     while :; do
       h="$(height_of "$i")"
       [ -n "$h" ] && [ "$h" -ge 1 ] && caught_up "$i" && break
-      pid_alive "$(node_home "$i")/trustedged.pid" || die "node$i exited; see $(node_home "$i")/trustedged.log"
+      ours "$(node_home "$i")/trustedged.pid" "$(node_home "$i")" || die "node$i exited; see $(node_home "$i")/trustedged.log"
       [ $SECONDS -lt $deadline ] || die "node$i has no block (or is still block-syncing) after 60 s; see $(node_home "$i")/trustedged.log"
       sleep 0.5
     done
   done
-  [ -n "${fresh:-}" ] && seed_demo_devices
+  [ -f "$SEEDED" ] || { seed_demo_devices && touch "$SEEDED"; }
   [ "$LOCALNET_DEVSIM" = 1 ] && start_devsim
   print_endpoints "$n"
 }
@@ -225,7 +278,7 @@ start() {
 start_devsim() {
   local pidf="$LOCALNET_HOME/devsim.pid" home
   home="$(node_home 0)"
-  if pid_alive "$pidf"; then
+  if ours "$pidf" "$home"; then
     log "devsim already running (pid $(cat "$pidf"))"
     return
   fi
@@ -255,6 +308,9 @@ seed_demo_devices() {
   for spec in "pm25-001 collector lora" "temp-002 collector nb-iot" "valve-003 actuator wifi"; do
     read -r dev kind proto <<<"$spec"
     "$BIN" keys add "$dev" "${KR[@]}" --home "$home" >/dev/null 2>&1 || true
+    if "$BIN" query device show "$dev" --home "$home" --node "tcp://127.0.0.1:$(rpc_port 0)" >/dev/null 2>&1; then
+      continue # registered by an earlier, interrupted start
+    fi
     pub="$("$BIN" keys show "$dev" -p "${KR[@]}" --home "$home" | sed -n 's/.*"key":"\([^"]*\)".*/\1/p')"
     "$BIN" tx device register "$dev" "$node0" --key-type secp256-k1 --pubkey "$pub" --kind "$kind" \
       --protocols "$proto" --from demo --home "$home" --node "tcp://127.0.0.1:$(rpc_port 0)" --yes >/dev/null
@@ -288,10 +344,19 @@ Try:
   $BIN query stream latest-epochs --node tcp://127.0.0.1:$(rpc_port 0)
   curl -s http://127.0.0.1:$(gateway_port 0)/v1/streams/sim-pm25-0.pm25/head
   $BIN query stream prove sim-pm25-0.pm25 1 --gateway http://127.0.0.1:$(gateway_port 0) --node tcp://127.0.0.1:$(rpc_port 1)
-  scripts/localnet.sh status
+  $(self_cmd) status
 $(devsim_line)
-Logs: $LOCALNET_HOME/node<i>/trustedged.log     Stop: scripts/localnet.sh stop
+Logs: $LOCALNET_HOME/node<i>/trustedged.log     Stop: $(self_cmd) stop
 TXT
+}
+
+# self_cmd: how to call this script again for this localnet.
+self_cmd() {
+  if [ "$LOCALNET_HOME" = "$ROOT/.localnet" ]; then
+    echo "scripts/localnet.sh"
+  else
+    echo "LOCALNET_HOME=$LOCALNET_HOME scripts/localnet.sh"
+  fi
 }
 
 # devsim_line: what the summary says about the device simulator.
@@ -308,7 +373,7 @@ stop() {
   # devsim first (while the gateway still answers, its SIGTERM drain ends
   # quickly); it gets 5 s, then SIGKILL.
   pidf="$LOCALNET_HOME/devsim.pid"
-  if pid_alive "$pidf" && grep -q trustedged "/proc/$(cat "$pidf")/cmdline" 2>/dev/null; then
+  if ours "$pidf" "$(node_home 0)"; then
     pid="$(cat "$pidf")"
     kill "$pid" 2>/dev/null || true
     for _ in $(seq 1 25); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
@@ -318,7 +383,7 @@ stop() {
   for pidf in "$LOCALNET_HOME"/node*/trustedged.pid; do
     [ -f "$pidf" ] || continue
     pid="$(cat "$pidf")"
-    if kill -0 "$pid" 2>/dev/null && grep -q trustedged "/proc/$pid/cmdline" 2>/dev/null; then
+    if ours "$pidf" "$(dirname "$pidf")"; then
       kill "$pid" 2>/dev/null || true
       for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
       kill -9 "$pid" 2>/dev/null || true
@@ -335,7 +400,7 @@ status() {
   [ "$n" -gt 0 ] || die "no localnet in $LOCALNET_HOME"
   for ((i = 0; i < n; i++)); do
     state=stopped
-    pid_alive "$(node_home "$i")/trustedged.pid" && state="running pid $(cat "$(node_home "$i")/trustedged.pid")"
+    ours "$(node_home "$i")/trustedged.pid" "$(node_home "$i")" && state="running pid $(cat "$(node_home "$i")/trustedged.pid")"
     h="$(height_of "$i")"
     printf 'node%-2s height=%-8s rpc=tcp://127.0.0.1:%s %s\n' "$i" "${h:--}" "$(rpc_port "$i")" "$state"
   done
@@ -345,6 +410,15 @@ case "${1:-}" in
 start) start "${2:-4}" ;;
 stop) stop ;;
 status) status ;;
-reset) stop; rm -rf "$LOCALNET_HOME"; log "removed $LOCALNET_HOME" ;;
+reset)
+  # Only a directory that holds a localnet (or nothing) is deleted: a
+  # mistyped LOCALNET_HOME must not take other files with it.
+  if [ -n "$(ls -A "$LOCALNET_HOME")" ] && [ ! -f "$SETTINGS" ] && [ ! -d "$(node_home 0)" ]; then
+    die "$LOCALNET_HOME does not look like a localnet (no localnet.env, no node0); not deleting it"
+  fi
+  stop
+  rm -rf "$LOCALNET_HOME"
+  log "removed $LOCALNET_HOME"
+  ;;
 *) sed -n '2,11p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac
