@@ -134,18 +134,19 @@ func interceptConfigs(cmd *cobra.Command, appTemplate string, appConfig any) err
 	cfgFile := filepath.Join(home, "config", "config.toml")
 	_, statErr := os.Stat(cfgFile)
 	fresh := home != "" && os.IsNotExist(statErr)
-	want := initCometConfig()
-	if err := server.InterceptConfigsPreRunHandler(cmd, appTemplate, appConfig, want); err != nil {
+	// The SDK changes the config it is given in place: keep ours apart.
+	want := initCometConfig().Consensus.TimeoutCommit
+	if err := server.InterceptConfigsPreRunHandler(cmd, appTemplate, appConfig, initCometConfig()); err != nil {
 		return err
 	}
 	if !fresh {
 		return nil
 	}
 	sctx := server.GetServerContextFromCmd(cmd)
-	if sctx.Config.Consensus.TimeoutCommit == want.Consensus.TimeoutCommit {
+	if sctx.Config.Consensus.TimeoutCommit == want {
 		return nil
 	}
-	sctx.Config.Consensus.TimeoutCommit = want.Consensus.TimeoutCommit
+	sctx.Config.Consensus.TimeoutCommit = want
 	cmtcfg.WriteConfigFile(cfgFile, sctx.Config)
 	return nil
 }

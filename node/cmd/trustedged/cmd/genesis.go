@@ -67,10 +67,15 @@ func resolveAddress(cmd *cobra.Command, clientCtx client.Context, arg string) (s
 	if addr, err := accAddressCodec.StringToBytes(arg); err == nil {
 		return addr, nil
 	}
-	backend, _ := cmd.Flags().GetString(flags.FlagKeyringBackend)
-	kr, err := keyring.New(sdk.KeyringServiceName(), backend, clientCtx.HomeDir, bufio.NewReader(cmd.InOrStdin()), clientCtx.Codec)
-	if err != nil {
-		return nil, err
+	// The keyring client.toml names (as `keys` and the SDK's genesis
+	// commands use it), unless --keyring-backend says otherwise.
+	kr := clientCtx.Keyring
+	if kr == nil || cmd.Flags().Changed(flags.FlagKeyringBackend) {
+		backend, _ := cmd.Flags().GetString(flags.FlagKeyringBackend)
+		var err error
+		if kr, err = keyring.New(sdk.KeyringServiceName(), backend, clientCtx.HomeDir, bufio.NewReader(cmd.InOrStdin()), clientCtx.Codec); err != nil {
+			return nil, err
+		}
 	}
 	rec, err := kr.Key(arg)
 	if err != nil {

@@ -14,6 +14,9 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/cosmos/cosmos-sdk/crypto/keys/ed25519"
+	svrcmd "github.com/cosmos/cosmos-sdk/server/cmd"
+
+	"github.com/trustedge/trustedge/app"
 )
 
 // run executes the trustedged CLI with args.
@@ -22,7 +25,8 @@ func run(t *testing.T, args ...string) {
 	root := NewRootCmd()
 	root.SetArgs(args)
 	root.SetOut(os.Stderr)
-	require.NoError(t, root.Execute(), "%v", args)
+	// As main does: the SDK adds --home and the other root flags.
+	require.NoError(t, svrcmd.Execute(root, "", app.DefaultNodeHome), "%v", args)
 }
 
 // bootstrapMode reads x/edge's bootstrap_mode and authority from genesis.
@@ -74,7 +78,7 @@ func runErr(args ...string) error {
 	root.SetArgs(args)
 	root.SetOut(io.Discard)
 	root.SetErr(io.Discard)
-	return root.Execute()
+	return svrcmd.Execute(root, "", app.DefaultNodeHome)
 }
 
 // edgeNodeEthAddresses reads the x/edge nodes' eth addresses from genesis.
@@ -145,4 +149,20 @@ func TestInitWritesOneSecondBlocks(t *testing.T) {
 	bz, err = os.ReadFile(cfgFile)
 	require.NoError(t, err)
 	require.Contains(t, string(bz), `timeout_commit = "2s"`, "an existing config is not rewritten")
+}
+
+// The genesis commands that take a key name read the keyring client.toml
+// names, like `keys` does, without --keyring-backend.
+func TestGenesisCommandsUseClientTomlKeyring(t *testing.T) {
+	home := t.TempDir()
+	run(t, "init", "n0", "--chain-id", "test-1", "--home", home)
+	run(t, "keys", "add", "admin", "--keyring-backend", "test", "--home", home)
+	clientToml := filepath.Join(home, "config", "client.toml")
+	bz, err := os.ReadFile(clientToml)
+	require.NoError(t, err)
+	require.Contains(t, string(bz), `keyring-backend = "os"`)
+	require.NoError(t, os.WriteFile(clientToml, []byte(strings.Replace(string(bz), `keyring-backend = "os"`, `keyring-backend = "test"`, 1)), 0o600))
+	run(t, "genesis", "set-authority", "admin", "--home", home)
+	_, auth := bootstrapMode(t, home)
+	require.NotEmpty(t, auth)
 }
