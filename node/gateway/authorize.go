@@ -15,7 +15,7 @@ func StreamResource(streamID string) string { return "stream/" + streamID }
 
 // authorize runs the chain checks of an ingest, in order: the stream
 // (exists, open, fed by this device, homed here), then the device (exists,
-// active), then access. It returns the device for the signature check.
+// active, still owned by the stream's owner), then access. It returns the device for the signature check.
 //
 // The access rule: the stream's OWNER must be allowed "write" on
 // "stream/<id>". A device holds no grant of its own; its owner vouches for
@@ -43,6 +43,13 @@ func (g *Gateway) authorize(ctx context.Context, c *chainCache, req *gatewaypb.I
 	}
 	if d.Status != devicetypes.DEVICE_STATUS_ACTIVE {
 		return devicetypes.Device{}, newError(ReasonForbidden, "device %q is %s", d.Id, deviceStatusName(d.Status))
+	}
+	// A device transferred to another owner (x/device MsgTransferDevice)
+	// no longer feeds the streams its former owner created: its data is the
+	// new owner's, who creates its own stream for it.
+	if d.Owner != s.Owner {
+		return devicetypes.Device{}, newError(ReasonForbidden, "device %q now belongs to %s, not to stream %q's owner %s: the new owner creates its own stream for it",
+			d.Id, d.Owner, s.Id, s.Owner)
 	}
 
 	subject := accesstypes.AccountSubject(s.Owner)

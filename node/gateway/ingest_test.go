@@ -245,6 +245,21 @@ func TestIngestFollowsChain(t *testing.T) {
 	require.Equal(t, uint64(10), e.head(d.Stream))
 }
 
+// TestIngestRefusesTransferredDevice: once the device is transferred to
+// another owner, the stream its former owner created takes nothing more
+// from it, though the former owner keeps its write grant.
+func TestIngestRefusesTransferredDevice(t *testing.T) {
+	e := newEnv(t)
+	d := e.addDevice("sold", devicetypes.KEY_TYPE_ED25519, e.home)
+	requireOK(t, e.postJSON(e.signedBatch(d, d.Key, 1, 5)))
+
+	buyer := e.chain.Genesis.Accounts[1]
+	e.chain.DeliverTx(e.owner, &devicetypes.MsgTransferDevice{Owner: e.owner.String(), DeviceId: d.ID, NewOwner: buyer.String()})
+	body := requireRefused(t, e.postJSON(e.signedBatch(d, d.Key, 6, 5)), http.StatusForbidden, gateway.ReasonForbidden)
+	require.Contains(t, body.Message, "now belongs to "+buyer.String())
+	require.Equal(t, uint64(5), e.head(d.Stream), "nothing stored")
+}
+
 // TestIngestConcurrent: concurrent batches to many streams are all stored;
 // racing copies of one batch are stored once and the rest are replays.
 func TestIngestConcurrent(t *testing.T) {
