@@ -63,6 +63,10 @@ func Options() (*pebble.Options, error) {
 	for i := range o.Levels {
 		o.Levels[i].FilterPolicy = bloom.FilterPolicy(10) // ~1% false positives
 		o.Levels[i].FilterType = pebble.TableFilter
+		// 2 MiB at L0, doubling per level (128 MiB at L6), as pebble's
+		// defaults and cosmos-db give: set per level here, or every level
+		// would get 2 MiB files and the bottom one ~64 times as many.
+		o.Levels[i].TargetFileSize = 2 << 20 << i
 	}
 	o.EnsureDefaults()
 	return o, nil

@@ -158,6 +158,19 @@ func TestCacheEnv(t *testing.T) {
 	}
 }
 
+// TestLevelOptions: every level has a bloom filter, and target file sizes
+// double from 2 MiB at L0 (128 MiB at L6), as pebble's defaults would.
+func TestLevelOptions(t *testing.T) {
+	o, err := Options()
+	require.NoError(t, err)
+	defer o.Cache.Unref()
+	require.Len(t, o.Levels, 7)
+	for i, l := range o.Levels {
+		require.NotNil(t, l.FilterPolicy, "L%d", i)
+		require.EqualValues(t, int64(2<<20)<<i, l.TargetFileSize, "L%d", i)
+	}
+}
+
 // TestEmptyValues: an empty value is a present key with a non-nil empty
 // value through Get, Has and both iteration directions, from the memtable
 // and after a flush to tables (IAVL stores an empty tree's root this way;

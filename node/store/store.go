@@ -3,6 +3,8 @@ package store
 import (
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"sync"
 	"sync/atomic"
 
@@ -82,12 +84,27 @@ func Open(dir string) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open stream store %s: %w", dir, err)
 	}
+	// pebble syncs the files in dir, not dir's own entry in its parent: on
+	// a first start, a power cut before the file system commits that entry
+	// would lose the whole store, batches acknowledged with a sync included.
+	if err := syncDir(filepath.Dir(filepath.Clean(dir))); err != nil {
+		return nil, errors.Join(fmt.Errorf("sync the parent of %s: %w", dir, err), db.Close())
+	}
 	s := &Store{db: db, streams: make(map[string]*streamState)}
 	s.proofCache.init(proofCacheSize)
 	if err := s.load(); err != nil {
 		return nil, errors.Join(err, db.Close())
 	}
 	return s, nil
+}
+
+// syncDir fsyncs a directory, making the entries in it durable.
+func syncDir(dir string) error {
+	f, err := os.Open(dir)
+	if err != nil {
+		return err
+	}
+	return errors.Join(f.Sync(), f.Close())
 }
 
 // pebbleOptions: a larger memtable than pebble's 4 MiB default, because the
