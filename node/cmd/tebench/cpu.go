@@ -27,8 +27,17 @@ type cpuSample struct {
 	numCPUs int
 }
 
-// nodePIDs reads <home>/node<i>/trustedged.pid as scripts/localnet.sh writes them.
+// nodePIDs reads <home>/node<i>/trustedged.pid as scripts/localnet.sh writes
+// them; n < 1 takes every node<i> the localnet has (as many as node0,
+// node1, … exist).
 func nodePIDs(home string, n int) []int {
+	if n < 1 {
+		for n = 0; ; n++ {
+			if _, err := os.Stat(filepath.Join(home, fmt.Sprintf("node%d", n))); err != nil {
+				break
+			}
+		}
+	}
 	pids := make([]int, n)
 	for i := range pids {
 		bz, err := os.ReadFile(filepath.Join(home, fmt.Sprintf("node%d", i), "trustedged.pid"))

@@ -4,7 +4,11 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"math/rand"
+	"os"
+	"path/filepath"
+	"slices"
 	"testing"
 	"time"
 
@@ -298,5 +302,25 @@ func TestCPUReport(t *testing.T) {
 	}
 	if procCPU(-1) != -1 || procCPU(1<<30) != -1 {
 		t.Error("procCPU of a missing process should be -1")
+	}
+}
+
+// nodePIDs with n < 1 reads as many node<i> homes as the localnet has.
+func TestNodePIDsCountsHomes(t *testing.T) {
+	home := t.TempDir()
+	for i, pid := range []string{"101", "202\n"} {
+		dir := filepath.Join(home, fmt.Sprintf("node%d", i))
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, "trustedged.pid"), []byte(pid), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := nodePIDs(home, 0); !slices.Equal(got, []int{101, 202}) {
+		t.Fatalf("nodePIDs(home, 0) = %v, want [101 202]", got)
+	}
+	if got := nodePIDs(home, 3); !slices.Equal(got, []int{101, 202, -1}) {
+		t.Fatalf("nodePIDs(home, 3) = %v, want [101 202 -1]", got)
 	}
 }

@@ -117,6 +117,10 @@ func runDevsim(cmd *cobra.Command, _ []string) error {
 	if sum.Rejected > 0 {
 		return fmt.Errorf("%w: %d of %d", errRejected, sum.Rejected, sum.Sent)
 	}
+	if sum.Acked < sum.Sent {
+		return fmt.Errorf("%w: %d of %d readings sent were neither acknowledged nor rejected within --%s %s",
+			errUnacked, sum.Sent-sum.Acked, sum.Sent, flagDevsimDrain, cfg.drain)
+	}
 	return nil
 }
 

@@ -176,3 +176,7 @@ func knownKinds() []string {
 
 // errRejected is devsim's failure: readings the gateway refused for good.
 var errRejected = errors.New("readings were rejected")
+
+// errUnacked is devsim's other failure: readings still unanswered when the
+// drain ended (the gateway stopped answering, or answered 503 throughout).
+var errUnacked = errors.New("readings were never acknowledged")

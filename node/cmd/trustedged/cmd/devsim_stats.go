@@ -3,6 +3,7 @@ package cmd
 import (
 	"encoding/json"
 	"fmt"
+	"math/rand/v2"
 	"os"
 	"slices"
 	"sync"
@@ -16,7 +17,9 @@ import (
 type devsimStats struct {
 	mu         sync.Mutex
 	lastAck    time.Time
-	latencies  []time.Duration
+	latencies  []time.Duration // a uniform sample of at most maxLatencySamples
+	acks       uint64          // acknowledgements seen (the sample's population)
+	rng        *rand.Rand
 	ranges     map[string][][2]uint64
 	rejections []string
 }
@@ -25,10 +28,13 @@ type devsimStats struct {
 const (
 	maxRangesPerStream = 1024
 	maxRejectionNotes  = 20
+	// maxLatencySamples bounds the latency sample (reservoir sampling keeps
+	// it uniform over the whole run): a localnet's devsim runs for months.
+	maxLatencySamples = 100_000
 )
 
 func newDevsimStats() *devsimStats {
-	return &devsimStats{ranges: map[string][][2]uint64{}}
+	return &devsimStats{ranges: map[string][][2]uint64{}, rng: rand.New(rand.NewPCG(1, 2))}
 }
 
 func (s *devsimStats) onAck(a device.Ack) {
@@ -36,7 +42,12 @@ func (s *devsimStats) onAck(a device.Ack) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.lastAck = now
-	s.latencies = append(s.latencies, a.Latency)
+	s.acks++
+	if len(s.latencies) < maxLatencySamples {
+		s.latencies = append(s.latencies, a.Latency)
+	} else if j := s.rng.Uint64N(s.acks); j < maxLatencySamples {
+		s.latencies[j] = a.Latency
+	}
 	rs := s.ranges[a.StreamID]
 	r := [2]uint64{a.FirstSeq, a.LastSeq}
 	if len(rs) < maxRangesPerStream {

@@ -458,3 +458,23 @@ func newVerifyingGateway(t *testing.T, chainID string, keys map[string]devicetyp
 	t.Cleanup(g.Close)
 	return g
 }
+
+// The latency sample stays bounded over a long run and stays uniform:
+// percentiles of 250,000 acks of 1..250,000 ms come out near the truth.
+func TestDevsimStatsLatencySampleBounded(t *testing.T) {
+	st := newDevsimStats()
+	const n = 250_000
+	for i := 1; i <= n; i++ {
+		st.onAck(device.Ack{StreamID: "s", FirstSeq: uint64(i), LastSeq: uint64(i), Latency: time.Duration(i) * time.Millisecond})
+	}
+	if len(st.latencies) != maxLatencySamples || st.acks != n {
+		t.Fatalf("kept %d samples of %d acks, want %d of %d", len(st.latencies), st.acks, maxLatencySamples, n)
+	}
+	p50, p99 := st.latencyPercentiles()
+	if d := p50.Milliseconds() - 125_000; d < -2_500 || d > 2_500 {
+		t.Fatalf("p50 %s, want about 125s", p50)
+	}
+	if d := p99.Milliseconds() - 247_500; d < -1_500 || d > 1_500 {
+		t.Fatalf("p99 %s, want about 247.5s", p99)
+	}
+}

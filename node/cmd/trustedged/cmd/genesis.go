@@ -19,6 +19,7 @@ import (
 	cryptotypes "github.com/cosmos/cosmos-sdk/crypto/types"
 	"github.com/cosmos/cosmos-sdk/server"
 	sdk "github.com/cosmos/cosmos-sdk/types"
+	banktypes "github.com/cosmos/cosmos-sdk/x/bank/types"
 	"github.com/cosmos/cosmos-sdk/x/genutil"
 	genutilcli "github.com/cosmos/cosmos-sdk/x/genutil/client/cli"
 	genutiltypes "github.com/cosmos/cosmos-sdk/x/genutil/types"
@@ -129,6 +130,33 @@ func updateEdgeGenesis(cmd *cobra.Command, fn func(*edgetypes.GenesisState) erro
 	return updateModuleGenesis(cmd, edgetypes.ModuleName, gs, func() error { return fn(gs) })
 }
 
+// warnUnfundedCommitter warns when the committer has no genesis balance:
+// it has no account on chain then, so every commitment and heartbeat its
+// data plane signs is refused until someone sends it tokens. Not an error:
+// the account may be funded later in the genesis, or on chain.
+func warnUnfundedCommitter(cmd *cobra.Command, committer string) {
+	cfg := server.GetServerContextFromCmd(cmd).Config
+	appState, _, err := genutiltypes.GenesisStateFromGenFile(cfg.GenesisFile())
+	if err != nil {
+		return
+	}
+	var bank struct {
+		Balances []struct {
+			Address string `json:"address"`
+		} `json:"balances"`
+	}
+	if json.Unmarshal(appState[banktypes.ModuleName], &bank) != nil {
+		return
+	}
+	for _, b := range bank.Balances {
+		if b.Address == committer {
+			return
+		}
+	}
+	fmt.Fprintf(cmd.ErrOrStderr(), "warning: committer %s has no genesis balance, so no account on chain: its data plane's commitments and heartbeats are refused "+
+		"until it has one (`genesis add-genesis-account %s 1000000%s`, or a bank send after start)\n", committer, committer, app.FeeDenom)
+}
+
 func addEdgeNodeCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "add-edge-node [operator-address-or-key]",
@@ -208,10 +236,16 @@ func addEdgeNodeCmd() *cobra.Command {
 			if err := edgetypes.ValidatePower(power, false); err != nil {
 				return err
 			}
-			return updateEdgeGenesis(cmd, func(gs *edgetypes.GenesisState) error {
+			if err := updateEdgeGenesis(cmd, func(gs *edgetypes.GenesisState) error {
 				gs.Nodes = append(gs.Nodes, node)
 				return nil
-			})
+			}); err != nil {
+				return err
+			}
+			if committerStr != "" {
+				warnUnfundedCommitter(cmd, committerStr)
+			}
+			return nil
 		},
 	}
 	cmd.Flags().Int64(flagPower, 10, "voting power")

@@ -166,3 +166,33 @@ func TestGenesisCommandsUseClientTomlKeyring(t *testing.T) {
 	_, auth := bootstrapMode(t, home)
 	require.NotEmpty(t, auth)
 }
+
+// add-edge-node warns when the committer it names has no genesis balance
+// (no account on chain: its commitments would all be refused), and not
+// once it has one.
+func TestAddEdgeNodeWarnsUnfundedCommitter(t *testing.T) {
+	home := t.TempDir()
+	run(t, "init", "n0", "--chain-id", "test-1", "--home", home)
+	committer, err := accAddressCodec.BytesToString(bytes.Repeat([]byte{9}, 20))
+	require.NoError(t, err)
+	op, err := accAddressCodec.BytesToString(bytes.Repeat([]byte{1}, 20))
+	require.NoError(t, err)
+	var stderr bytes.Buffer
+	root := NewRootCmd()
+	root.SetArgs([]string{"genesis", "add-edge-node", op, "--committer", committer, "--home", home})
+	root.SetErr(&stderr)
+	root.SetOut(io.Discard)
+	require.NoError(t, svrcmd.Execute(root, "", app.DefaultNodeHome))
+	require.Contains(t, stderr.String(), "committer "+committer+" has no genesis balance")
+
+	home2 := t.TempDir()
+	run(t, "init", "n0", "--chain-id", "test-1", "--home", home2)
+	run(t, "genesis", "add-genesis-account", committer, "1000uedge", "--home", home2)
+	stderr.Reset()
+	root = NewRootCmd()
+	root.SetArgs([]string{"genesis", "add-edge-node", op, "--committer", committer, "--home", home2})
+	root.SetErr(&stderr)
+	root.SetOut(io.Discard)
+	require.NoError(t, svrcmd.Execute(root, "", app.DefaultNodeHome))
+	require.NotContains(t, stderr.String(), "no genesis balance")
+}
