@@ -8,6 +8,7 @@ package chainview
 import (
 	"context"
 	"errors"
+	"time"
 
 	"cosmossdk.io/collections"
 	errorsmod "cosmossdk.io/errors"
@@ -80,13 +81,21 @@ func (v *View) Device(ctx context.Context, id string) (devicetypes.Device, error
 	return v.app.DeviceKeeper.GetDevice(qctx, id)
 }
 
-// Allowed is x/access Check: may subject do action on resource at the last
-// committed block's time. An error means no decision (bad subject, action
+// Allowed is x/access Check on the last committed state: may subject do
+// action on resource, with grant expiry judged at the later of the last
+// block's time and the clock. An error means no decision (bad subject, action
 // or resource; state unavailable).
 func (v *View) Allowed(ctx context.Context, subject, action, resource string) (bool, error) {
 	qctx, err := v.query(ctx)
 	if err != nil {
 		return false, err
+	}
+	// Grant expiry is judged at the later of the last block's time and the
+	// clock: a chain that stalls keeps its last block time, and a grant
+	// that expired since must not keep admitting ingest meanwhile. (Off
+	// chain only: the state machine judges expiry at block time.)
+	if now := time.Now(); now.After(qctx.BlockTime()) {
+		qctx = qctx.WithBlockTime(now)
 	}
 	d, err := v.app.AccessKeeper.Check(qctx, subject, action, resource)
 	if err != nil {

@@ -6,6 +6,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -13,6 +14,7 @@ import (
 
 	"github.com/trustedge/trustedge/app/apptesting"
 	"github.com/trustedge/trustedge/node/chainview"
+	accesstypes "github.com/trustedge/trustedge/x/access/types"
 	devtestutil "github.com/trustedge/trustedge/x/device/testutil"
 	devicetypes "github.com/trustedge/trustedge/x/device/types"
 	"github.com/trustedge/trustedge/x/stream/proof"
@@ -236,4 +238,33 @@ func TestViewHeightAfterRestart(t *testing.T) {
 	require.True(t, ok)
 	w.c.NextBlock()
 	require.Equal(t, h+1, v.Height())
+}
+
+// TestAllowedJudgesExpiryByTheClock: a grant that is live at the last
+// block's time but expired by the clock (the chain stalls, or its blocks
+// lag) no longer allows; one live by both does. The chain itself still
+// judges at block time.
+func TestAllowedJudgesExpiryByTheClock(t *testing.T) {
+	w := newWorld(t)
+	ctx := context.Background()
+	require.True(t, w.c.Time.Before(time.Now().Add(-time.Hour)), "the test chain's clock must lag the wall clock")
+	g := w.c.Genesis
+	stale := apptesting.NewAccount("stale-grantee")
+	fresh := apptesting.NewAccount("fresh-grantee")
+	lagging := w.c.Time.Add(time.Hour) // live at block time, expired by the clock
+	live := time.Now().Add(time.Hour)
+	w.c.DeliverTx(g.Authority, &accesstypes.MsgGrant{Granter: g.Authority.String(), Subject: streamtypes.AccountSubject(stale.String()),
+		Resource: "stream/pm25", Actions: []string{"write"}, ExpiresAt: &lagging})
+	w.c.DeliverTx(g.Authority, &accesstypes.MsgGrant{Granter: g.Authority.String(), Subject: streamtypes.AccountSubject(fresh.String()),
+		Resource: "stream/pm25", Actions: []string{"write"}, ExpiresAt: &live})
+
+	onChain, err := w.c.App.AccessKeeper.Check(w.c.Context(), streamtypes.AccountSubject(stale.String()), "write", "stream/pm25")
+	require.NoError(t, err)
+	require.True(t, onChain.Allowed, "at block time the grant is live")
+	ok, err := w.view.Allowed(ctx, streamtypes.AccountSubject(stale.String()), "write", "stream/pm25")
+	require.NoError(t, err)
+	require.False(t, ok, "expired by the clock")
+	ok, err = w.view.Allowed(ctx, streamtypes.AccountSubject(fresh.String()), "write", "stream/pm25")
+	require.NoError(t, err)
+	require.True(t, ok)
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"cosmossdk.io/collections"
 
@@ -26,6 +27,7 @@ const maxCacheEntries = 100_000
 // are the cheapest thing to flood a gateway with.
 type chainCache struct {
 	height int64
+	made   time.Time
 
 	mu      sync.RWMutex
 	streams map[string]streamEntry
@@ -48,6 +50,7 @@ type accessKey struct{ subject, action, resource string }
 func newChainCache(height int64) *chainCache {
 	return &chainCache{
 		height:  height,
+		made:    time.Now(),
 		streams: map[string]streamEntry{},
 		devices: map[string]deviceEntry{},
 		access:  map[accessKey]bool{},
@@ -66,14 +69,21 @@ func newHeightCache(chain Chain) *heightCache {
 	return hc
 }
 
+// maxCacheAge bounds how long one height's cache is used: access answers
+// depend on the clock as well as the state (grant expiry, see
+// chainview.Allowed), so while the chain stalls on one height the answers
+// are still refreshed, and an expired grant stops ingest within this time.
+const maxCacheAge = 5 * time.Second
+
 // at returns the cache for the chain's current height, replacing the
-// previous one if a block was committed since. A request uses the cache it
+// previous one if a block was committed since (or it is older than
+// maxCacheAge). A request uses the cache it
 // got for its whole life: a read that races a commit lands in a cache that
 // is already being replaced, never in the new one.
 func (hc *heightCache) at() *chainCache {
 	h := hc.chain.Height()
 	c := hc.cur.Load()
-	if c.height == h {
+	if c.height == h && time.Since(c.made) < maxCacheAge {
 		return c
 	}
 	next := newChainCache(h)
