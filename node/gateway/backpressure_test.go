@@ -93,7 +93,8 @@ func TestSlowBodiesHoldNoDecodeSlot(t *testing.T) {
 		require.NoError(t, err)
 		stalled = append(stalled, c)
 	}
-	time.Sleep(200 * time.Millisecond) // let the server start reading them
+	require.Eventually(t, func() bool { return e.gw.Health().BodyBytesInFlight == 16*100000 },
+		10*time.Second, 5*time.Millisecond, "the server is reading all 16 stalled bodies")
 
 	bz, err := json.Marshal(e.signedBatch(d, d.Key, 1, 3))
 	require.NoError(t, err)

@@ -3,6 +3,7 @@ package gateway
 import (
 	"context"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"golang.org/x/sync/semaphore"
@@ -44,7 +45,11 @@ const ingestMethod = "/trustedge.gateway.v1.Gateway/Ingest"
 type bodyBudget struct {
 	sem   *semaphore.Weighted
 	bytes int64
+	inUse atomic.Int64 // reserved now (for /healthz)
 }
+
+func (b *bodyBudget) take(n int64) { b.inUse.Add(n) }
+func (b *bodyBudget) give(n int64) { b.inUse.Add(-n); b.sem.Release(n) }
 
 func newBodyBudget(bytes int64) *bodyBudget {
 	return &bodyBudget{sem: semaphore.NewWeighted(bytes), bytes: bytes}
@@ -69,7 +74,8 @@ func (b *bodyBudget) acquireHTTP(ctx context.Context, contentLength int64) (rele
 	if err := b.sem.Acquire(wctx, n); err != nil {
 		return nil, busyError("this body", n, b.bytes)
 	}
-	return func() { b.sem.Release(n) }, nil
+	b.take(n)
+	return func() { b.give(n) }, nil
 }
 
 // budgetToken is the reservation of one gRPC Ingest call, released once.
@@ -78,7 +84,7 @@ type budgetToken struct {
 	b    *bodyBudget
 }
 
-func (t *budgetToken) release() { t.once.Do(func() { t.b.sem.Release(ingest.MaxBodyBytes) }) }
+func (t *budgetToken) release() { t.once.Do(func() { t.b.give(ingest.MaxBodyBytes) }) }
 
 type budgetTokenKey struct{}
 
@@ -90,6 +96,7 @@ func (b *bodyBudget) tap(ctx context.Context, info *tap.Info) (context.Context, 
 	if !b.sem.TryAcquire(ingest.MaxBodyBytes) {
 		return ctx, busyError("an Ingest call", ingest.MaxBodyBytes, b.bytes)
 	}
+	b.take(ingest.MaxBodyBytes)
 	return context.WithValue(ctx, budgetTokenKey{}, &budgetToken{b: b}), nil
 }
 

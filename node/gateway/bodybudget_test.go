@@ -49,7 +49,8 @@ func TestBodyBudget(t *testing.T) {
 
 	a := stallBody(t, srv.Listener.Addr().String(), ingest.MaxBodyBytes)
 	b := stallBody(t, srv.Listener.Addr().String(), ingest.MaxBodyBytes)
-	time.Sleep(200 * time.Millisecond) // let the server reserve their room
+	require.Eventually(t, func() bool { return e.gw.Health().BodyBytesInFlight == 2*ingest.MaxBodyBytes },
+		10*time.Second, 5*time.Millisecond, "the stalled bodies reserve their declared length")
 
 	bz, err := json.Marshal(e.signedBatch(d, d.Key, 1, 3))
 	require.NoError(t, err)
@@ -96,6 +97,8 @@ func TestBodyBudget(t *testing.T) {
 	require.NoError(t, err)
 
 	_ = b.Close()
+	require.Eventually(t, func() bool { return e.gw.Health().BodyBytesInFlight == 0 }, 10*time.Second, 5*time.Millisecond,
+		"every reservation is given back, the failed and refused gRPC calls' included")
 	resp, err = cl.Post(srv.URL+"/v1/ingest", "application/json", bytes.NewReader(mustJSON(t, e.signedBatch(d, d.Key, 7, 3))))
 	require.NoError(t, err)
 	_ = resp.Body.Close()

@@ -17,6 +17,9 @@ type Health struct {
 	// an epoch (see Config.MaxPendingReadings).
 	PendingReadings uint64 `json:"pending_readings"`
 	PendingBatches  uint64 `json:"pending_batches"`
+	// BodyBytesInFlight is the part of the request-body budget ingest
+	// calls hold now (Config.MaxBodyBytesInFlight).
+	BodyBytesInFlight int64 `json:"body_bytes_in_flight"`
 	// HaltedReason is set, and Status is "ingest_halted", once the node
 	// stopped taking batches (HaltIngest). Status is "starting" while
 	// ingest is not open yet (Config.StartClosed).
@@ -28,7 +31,7 @@ type Health struct {
 func (g *Gateway) Health() Health {
 	readings, batches := g.store.Pending()
 	h := Health{Status: "ok", Operator: g.cfg.Operator, ChainID: g.chainID, Height: g.chain.Height(),
-		PendingReadings: readings, PendingBatches: batches}
+		PendingReadings: readings, PendingBatches: batches, BodyBytesInFlight: g.budget.inUse.Load()}
 	if reason, halted := g.ingestHalted(); halted {
 		h.Status, h.HaltedReason = "ingest_halted", reason
 	} else if g.closedUntilOpen.Load() {
