@@ -117,8 +117,15 @@ func TestTxBroadcasterPaysGasPrices(t *testing.T) {
 	paid, err := commit.NewTxBroadcaster(commit.TxConfig{ChainID: c.ChainID, KeyName: "op", Keyring: kr,
 		TxConfig: c.App.TxConfig(), Gas: 400_000, GasPrices: prices}, n, n)
 	require.NoError(t, err)
+	before := c.App.BankKeeper.GetBalance(c.Context(), op.Address, "uedge")
 	_, err = paid.Broadcast(context.Background(), msg)
 	require.NoError(t, err)
+	n.NextBlock()
+	after := c.App.BankKeeper.GetBalance(c.Context(), op.Address, "uedge")
+	require.Equal(t, math.NewInt(400), before.Amount.Sub(after.Amount), "fee = 400,000 gas × 0.001uedge")
+	last, err := c.App.StreamKeeper.GetLastEpoch(c.Context(), op.Address)
+	require.NoError(t, err)
+	require.Equal(t, uint64(1), last, "the paid commitment is on chain")
 }
 
 func TestFeesFor(t *testing.T) {

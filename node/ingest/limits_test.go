@@ -18,7 +18,10 @@ func TestValidateID(t *testing.T) {
 	}
 	// A huge id is not echoed whole into the error (it is answered and logged).
 	err := ValidateID("device", strings.Repeat("y", 1<<20))
-	if err == nil || len(err.Error()) > 200 {
+	if err == nil {
+		t.Fatal("a 1 MiB id was accepted")
+	}
+	if len(err.Error()) > 200 {
 		t.Fatalf("error for a 1 MiB id is %d bytes", len(err.Error()))
 	}
 }

@@ -108,12 +108,22 @@ func TestProveWhilePruning(t *testing.T) {
 		select {
 		case <-done:
 			t.Logf("%d proofs, %d pruned answers while retention ran", proved, pruned)
+			require.Positive(t, proved+pruned)
+			// Retention ran to the end: everything is pruned now.
+			for _, seq := range []uint64{1, epochs * per} {
+				_, _, err := s.Prove("node", "s", seq)
+				require.ErrorIs(t, err, store.ErrPruned)
+			}
 			return
 		default:
 		}
-		_, _, err := s.Prove("node", "s", seq)
+		p, e, err := s.Prove("node", "s", seq)
 		switch {
 		case err == nil:
+			// A proof served in the race is a whole one: it verifies
+			// against its epoch's root.
+			require.Equal(t, seq, p.Reading.Seq)
+			require.NoError(t, p.Verify(e.Root, uint64(len(e.Batches))))
 			proved++
 		case errors.Is(err, store.ErrPruned):
 			pruned++
