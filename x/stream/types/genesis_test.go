@@ -1,6 +1,7 @@
 package types_test
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -57,55 +58,66 @@ func TestGenesisValidate(t *testing.T) {
 	lowered.Params.MaxReadingsPerEpoch = types.MinReadingsPerEpochLimit
 	require.NoError(t, lowered.Validate(ac))
 
+	// A Cosmos-prefixed address for alice: decodes as bech32, wrong prefix.
+	cosmosAlice, err := addresscodec.NewBech32Codec("cosmos").BytesToString(streamtestutil.Addr("alice"))
+	require.NoError(t, err)
+	node0 := streamtestutil.AddrStr("node0")
+
+	// msg pins the rule each case targets: a substring of the error that
+	// rule produces, so a case cannot pass because another rule fired.
 	cases := []struct {
 		name string
 		mod  func(g *types.GenesisState)
+		msg  string
 	}{
-		{"params max replication 0", func(g *types.GenesisState) { g.Params.MaxReplication = 0 }},
-		{"params max readings 0", func(g *types.GenesisState) { g.Params.MaxReadingsPerEpoch = 0 }},
-		{"duplicate stream", func(g *types.GenesisState) { g.Streams[1].Id = "a" }},
-		{"bad stream id", func(g *types.GenesisState) { g.Streams[0].Id = "a/b" }},
-		{"bad device id", func(g *types.GenesisState) { g.Streams[0].DeviceId = "" }},
-		{"owner not bech32", func(g *types.GenesisState) { g.Streams[0].Owner = "alice" }},
-		{"owner wrong prefix", func(g *types.GenesisState) {
-			other, err := addresscodec.NewBech32Codec("cosmos").BytesToString(streamtestutil.Addr("alice"))
-			require.NoError(t, err)
-			g.Streams[0].Owner = other
-		}},
-		{"home node not bech32", func(g *types.GenesisState) { g.Streams[0].HomeNode = "" }},
-		{"schema too long", func(g *types.GenesisState) { g.Streams[0].Schema = strings.Repeat("s", 65) }},
-		{"unit control char", func(g *types.GenesisState) { g.Streams[0].Unit = "\t" }},
-		{"replication 0", func(g *types.GenesisState) { g.Streams[0].Replication = 0 }},
-		{"owner not canonical", func(g *types.GenesisState) { g.Streams[0].Owner = strings.ToUpper(g.Streams[0].Owner) }},
-		{"home node not canonical", func(g *types.GenesisState) { g.Streams[0].HomeNode = strings.ToUpper(g.Streams[0].HomeNode) }},
-		{"status unspecified", func(g *types.GenesisState) { g.Streams[0].Status = 0 }},
-		{"status unknown", func(g *types.GenesisState) { g.Streams[0].Status = 7 }},
-		{"created height negative", func(g *types.GenesisState) { g.Streams[0].CreatedHeight = -1 }},
-		{"commit node not bech32", func(g *types.GenesisState) { g.Commits[0].Node = "node0" }},
-		{"commit epoch 0", func(g *types.GenesisState) { g.Commits[1].Epoch = 0 }},
-		{"commit duplicate", func(g *types.GenesisState) { g.Commits[2].Epoch = 2 }},
-		{"commit gap: node starts at 2", func(g *types.GenesisState) { g.Commits = g.Commits[:2] }},
-		{"commit gap in the middle", func(g *types.GenesisState) { g.Commits[0].Epoch = 3 }},
-		{"commit root short", func(g *types.GenesisState) { g.Commits[0].Root = g.Commits[0].Root[:31] }},
-		{"commit no readings", func(g *types.GenesisState) { g.Commits[0].ReadingCount = 0 }},
-		{"commit readings 0", func(g *types.GenesisState) { g.Commits[0].ReadingCount = 0 }},
-		{"commit streams above readings", func(g *types.GenesisState) { g.Commits[0].StreamCount = 11 }},
-		{"commit no streams", func(g *types.GenesisState) { g.Commits[0].StreamCount = 0 }},
-		{"commit window start 0", func(g *types.GenesisState) { g.Commits[0].WindowStart = 0 }},
-		{"commit window reversed", func(g *types.GenesisState) { g.Commits[0].WindowEnd = 99 }},
-		{"commit height negative", func(g *types.GenesisState) { g.Commits[0].Height = -1 }},
-		{"reading of unknown stream", func(g *types.GenesisState) { g.Readings[0].StreamId = "zzz" }},
-		{"reading seq 0", func(g *types.GenesisState) { g.Readings[2].Seq = 0 }},
-		{"reading duplicate", func(g *types.GenesisState) { g.Readings[0].Seq = 1 }},
-		{"reading gap", func(g *types.GenesisState) { g.Readings[0].Seq = 3 }},
-		{"reading payload too large", func(g *types.GenesisState) { g.Readings[0].Payload = make([]byte, types.MaxPayloadBytes+1) }},
-		{"reading height negative", func(g *types.GenesisState) { g.Readings[0].Height = -1 }},
+		{"params max replication 0", func(g *types.GenesisState) { g.Params.MaxReplication = 0 }, "params: max_replication must be at least 1"},
+		{"params max readings 0", func(g *types.GenesisState) { g.Params.MaxReadingsPerEpoch = 0 }, "params: max_readings_per_epoch must be at least"},
+		{"duplicate stream", func(g *types.GenesisState) { g.Streams[1].Id = "a" }, `stream 1: duplicate id "a"`},
+		{"bad stream id", func(g *types.GenesisState) { g.Streams[0].Id = "a/b" }, `"a/b": must be 1..64 of [A-Za-z0-9._:-]: invalid stream id`},
+		{"bad device id", func(g *types.GenesisState) { g.Streams[0].DeviceId = "" }, `device id "": must be 1..64 of [A-Za-z0-9._:-]`},
+		{"owner not bech32", func(g *types.GenesisState) { g.Streams[0].Owner = "alice" }, `owner "alice": decoding bech32 failed`},
+		{"owner wrong prefix", func(g *types.GenesisState) { g.Streams[0].Owner = cosmosAlice },
+			`owner "` + cosmosAlice + `": hrp does not match bech32 prefix`},
+		{"home node not bech32", func(g *types.GenesisState) { g.Streams[0].HomeNode = "" }, `home node "": empty address string is not allowed`},
+		{"schema too long", func(g *types.GenesisState) { g.Streams[0].Schema = strings.Repeat("s", 65) }, "schema is 65 bytes, max 64"},
+		{"unit control char", func(g *types.GenesisState) { g.Streams[0].Unit = "\t" }, `unit "\t" has a control character`},
+		{"replication 0", func(g *types.GenesisState) { g.Streams[0].Replication = 0 }, "replication 0 (a stream is held by at least its home node)"},
+		{"owner not canonical", func(g *types.GenesisState) { g.Streams[0].Owner = strings.ToUpper(g.Streams[0].Owner) },
+			`owner "` + strings.ToUpper(streamtestutil.AddrStr("alice")) + `" is not in canonical form`},
+		{"home node not canonical", func(g *types.GenesisState) { g.Streams[0].HomeNode = strings.ToUpper(g.Streams[0].HomeNode) },
+			`home node "` + strings.ToUpper(node0) + `" is not in canonical form`},
+		{"status unspecified", func(g *types.GenesisState) { g.Streams[0].Status = 0 }, `stream 0 ("a"): status STREAM_STATUS_UNSPECIFIED`},
+		{"status unknown", func(g *types.GenesisState) { g.Streams[0].Status = 7 }, `stream 0 ("a"): status 7`},
+		{"created height negative", func(g *types.GenesisState) { g.Streams[0].CreatedHeight = -1 }, "created_height -1"},
+		{"commit node not bech32", func(g *types.GenesisState) { g.Commits[0].Node = "node0" }, `commit 0: node "node0": decoding bech32 failed`},
+		{"commit epoch 0", func(g *types.GenesisState) { g.Commits[1].Epoch = 0 }, "epoch 0 (epochs start at 1)"},
+		{"commit duplicate", func(g *types.GenesisState) { g.Commits[2].Epoch = 2 }, "commit 2: duplicate node " + node0 + " epoch 2"},
+		{"commit gap: node starts at 2", func(g *types.GenesisState) { g.Commits = g.Commits[:2] },
+			"node " + node0 + " has 1 commitments up to epoch 2: epochs must run from 1 without a gap"},
+		{"commit gap in the middle", func(g *types.GenesisState) { g.Commits[0].Epoch = 3 },
+			"node " + node0 + " has 2 commitments up to epoch 3: epochs must run from 1 without a gap"},
+		{"commit root short", func(g *types.GenesisState) { g.Commits[0].Root = g.Commits[0].Root[:31] }, "root is 31 bytes, want 32"},
+		{"commit no readings", func(g *types.GenesisState) { g.Commits[0].ReadingCount = 0 }, "reading_count 0 not in [1,"},
+		{"commit streams above readings", func(g *types.GenesisState) { g.Commits[0].StreamCount = 11 }, "stream_count 11 not in [1, reading_count 10]"},
+		{"commit no streams", func(g *types.GenesisState) { g.Commits[0].StreamCount = 0 }, "stream_count 0 not in [1, reading_count 10]"},
+		{"commit window start 0", func(g *types.GenesisState) { g.Commits[0].WindowStart = 0 }, "window [0, 200] must satisfy 0 < start <= end"},
+		{"commit window reversed", func(g *types.GenesisState) { g.Commits[0].WindowEnd = 99 }, "window [100, 99] must satisfy 0 < start <= end"},
+		{"commit height negative", func(g *types.GenesisState) { g.Commits[0].Height = -1 }, "commit 0: height -1"},
+		{"reading of unknown stream", func(g *types.GenesisState) { g.Readings[0].StreamId = "zzz" }, `reading 0: unknown stream "zzz"`},
+		{"reading seq 0", func(g *types.GenesisState) { g.Readings[2].Seq = 0 }, `reading 2: stream "b" seq 0 (seqs start at 1)`},
+		{"reading duplicate", func(g *types.GenesisState) { g.Readings[0].Seq = 1 }, `reading 1: duplicate stream "a" seq 1`},
+		{"reading gap", func(g *types.GenesisState) { g.Readings[0].Seq = 3 }, `stream "a" has 2 readings up to seq 3: seqs must run from 1 without a gap`},
+		{"reading payload too large", func(g *types.GenesisState) { g.Readings[0].Payload = make([]byte, types.MaxPayloadBytes+1) },
+			fmt.Sprintf("reading 0: %d bytes, max %d: reading payload too large", types.MaxPayloadBytes+1, types.MaxPayloadBytes)},
+		{"reading height negative", func(g *types.GenesisState) { g.Readings[0].Height = -1 }, "reading 0: height -1"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			g := validGenesis()
 			tc.mod(&g)
-			require.ErrorIs(t, g.Validate(ac), types.ErrInvalidGenesis)
+			err := g.Validate(ac)
+			require.ErrorIs(t, err, types.ErrInvalidGenesis)
+			require.ErrorContains(t, err, tc.msg)
 		})
 	}
 }
