@@ -17,7 +17,8 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 LOCALNET_HOME="${LOCALNET_HOME:-$ROOT/.localnet}"
 mkdir -p "$LOCALNET_HOME"
-LOCALNET_HOME="$(cd "$LOCALNET_HOME" && pwd)"
+# Physical path: the pid check compares it with the --home a node runs with.
+LOCALNET_HOME="$(cd "$LOCALNET_HOME" && pwd -P)"
 BIN="${TRUSTEDGED:-$ROOT/build/trustedged}"
 CHAIN_ID="${CHAIN_ID:-trustedge-local}"
 BLOCK_TIME_SET="${BLOCK_TIME:+1}"
@@ -45,13 +46,21 @@ die() { log "ERROR: $*"; exit 1; }
 SETTINGS="$LOCALNET_HOME/localnet.env"
 READY="$LOCALNET_HOME/.homes-ready"
 SEEDED="$LOCALNET_HOME/.demo-seeded"
-# Homes made before these files existed, by a start that got as far as
-# running node0, are complete: adopt them, reading the offset from node0's
-# RPC port.
-if [ ! -f "$READY" ] && [ -f "$LOCALNET_HOME/node0/config/genesis.json" ] && [ -d "$LOCALNET_HOME/node0/data/blockstore.db" ]; then
-  legacy_rpc="$(sed -n 's#^laddr = "tcp://127.0.0.1:\([0-9]*\)"#\1#p' "$LOCALNET_HOME/node0/config/config.toml" | head -1)"
-  legacy_block="$(sed -n 's/^timeout_commit = "\(.*\)"/\1/p' "$LOCALNET_HOME/node0/config/config.toml" | head -1)"
-  if [ -n "$legacy_rpc" ]; then
+# Homes made before these files existed are complete if node0's genesis
+# names the authority and every node's config has the localnet's p2p
+# settings (the last steps of making them): adopt them, reading the offset
+# from node0's RPC port. Homes that cannot be read that way are refused,
+# never deleted.
+if [ ! -f "$READY" ] && [ -f "$LOCALNET_HOME/node0/config/genesis.json" ] &&
+  grep -q '"authority": *"edge1' "$LOCALNET_HOME/node0/config/genesis.json"; then
+  legacy_complete=1
+  for cfg in "$LOCALNET_HOME"/node*/config/config.toml; do
+    grep -q '^pex = false' "$cfg" 2>/dev/null || legacy_complete=""
+  done
+  if [ -n "$legacy_complete" ]; then
+    legacy_rpc="$(sed -n 's#^laddr = "tcp://[^:]*:\([0-9]*\)"#\1#p' "$LOCALNET_HOME/node0/config/config.toml" | head -1)"
+    legacy_block="$(sed -n 's/^timeout_commit = "\(.*\)"/\1/p' "$LOCALNET_HOME/node0/config/config.toml" | head -1)"
+    [ -n "$legacy_rpc" ] || die "cannot read node0's RPC port in $LOCALNET_HOME/node0/config/config.toml; write PORT_OFFSET=<n> and BLOCK_TIME=<t> lines to $SETTINGS and touch $READY"
     printf 'PORT_OFFSET=%s\nBLOCK_TIME=%s\n' "$((legacy_rpc - 26657))" "${legacy_block:-1s}" >"$SETTINGS"
     touch "$READY" "$SEEDED"
   fi
@@ -208,7 +217,7 @@ ours() {
   pid_alive "$1" || return 1
   local cmdline="/proc/$(cat "$1")/cmdline"
   [ -r "$cmdline" ] || return 0
-  tr '\0' '\n' <"$cmdline" | grep -qx -- "$2" && tr '\0' '\n' <"$cmdline" | grep -q trustedged
+  tr '\0' '\n' <"$cmdline" | grep -qxF -- "$2" && tr '\0' '\n' <"$cmdline" | grep -q trustedged
 }
 
 height_of() {
@@ -266,7 +275,10 @@ start() {
       sleep 0.5
     done
   done
-  [ -f "$SEEDED" ] || { seed_demo_devices && touch "$SEEDED"; }
+  if [ ! -f "$SEEDED" ]; then
+    seed_demo_devices || die "registering the demo devices failed; run start again to retry"
+    touch "$SEEDED"
+  fi
   [ "$LOCALNET_DEVSIM" = 1 ] && start_devsim
   print_endpoints "$n"
 }
@@ -312,12 +324,16 @@ seed_demo_devices() {
       continue # registered by an earlier, interrupted start
     fi
     pub="$("$BIN" keys show "$dev" -p "${KR[@]}" --home "$home" | sed -n 's/.*"key":"\([^"]*\)".*/\1/p')"
+    # Failures return non-zero explicitly: the caller runs this in an &&
+    # list, where set -e does not apply, and marks the chain seeded after.
     "$BIN" tx device register "$dev" "$node0" --key-type secp256-k1 --pubkey "$pub" --kind "$kind" \
-      --protocols "$proto" --from demo --home "$home" --node "tcp://127.0.0.1:$(rpc_port 0)" --yes >/dev/null
+      --protocols "$proto" --from demo --home "$home" --node "tcp://127.0.0.1:$(rpc_port 0)" --yes >/dev/null || return 1
+    local seen=""
     for _ in $(seq 1 40); do
-      "$BIN" query device show "$dev" --home "$home" --node "tcp://127.0.0.1:$(rpc_port 0)" >/dev/null 2>&1 && break
+      "$BIN" query device show "$dev" --home "$home" --node "tcp://127.0.0.1:$(rpc_port 0)" >/dev/null 2>&1 && { seen=1; break; }
       sleep 0.25
     done
+    [ -n "$seen" ] || { log "demo device $dev did not appear on chain"; return 1; }
     i=$((i + 1))
   done
 }

@@ -12,7 +12,11 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
+	"golang.org/x/net/http2"
+	"golang.org/x/net/http2/hpack"
+	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/credentials/insecure"
 	"google.golang.org/grpc/status"
 
 	"github.com/trustedge/trustedge/node/gateway"
@@ -111,4 +115,109 @@ func mustJSON(t *testing.T, v any) []byte {
 	bz, err := json.Marshal(v)
 	require.NoError(t, err)
 	return bz
+}
+
+// rawIngestHeaders opens an h2c connection to addr and opens n Ingest
+// streams on it (HEADERS only, no message), with grpc-timeout if set: a
+// client that reserves room and sends nothing.
+func rawIngestHeaders(t *testing.T, addr string, n int, timeout string) net.Conn {
+	t.Helper()
+	c, err := net.Dial("tcp", addr)
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = c.Close() })
+	_, err = c.Write([]byte(http2.ClientPreface))
+	require.NoError(t, err)
+	fr := http2.NewFramer(c, c)
+	require.NoError(t, fr.WriteSettings())
+	go func() { // drain what the server sends
+		for {
+			if _, err := fr.ReadFrame(); err != nil {
+				return
+			}
+		}
+	}()
+	for i := range n {
+		var hb bytes.Buffer
+		enc := hpack.NewEncoder(&hb)
+		hdrs := [][2]string{{":method", "POST"}, {":scheme", "http"}, {":path", "/trustedge.gateway.v1.Gateway/Ingest"},
+			{":authority", "x"}, {"content-type", "application/grpc"}, {"te", "trailers"}}
+		if timeout != "" {
+			hdrs = append(hdrs, [2]string{"grpc-timeout", timeout})
+		}
+		for _, kv := range hdrs {
+			require.NoError(t, enc.WriteField(hpack.HeaderField{Name: kv[0], Value: kv[1]}))
+		}
+		require.NoError(t, fr.WriteHeaders(http2.HeadersFrameParam{StreamID: uint32(2*i + 1), BlockFragment: hb.Bytes(), EndHeaders: true}))
+	}
+	return c
+}
+
+// grpcAddr serves the env's gateway over gRPC and returns its address.
+func grpcAddr(t *testing.T, e *env) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- e.gw.Serve(ctx, nil, ln) }()
+	t.Cleanup(func() { cancel(); <-done })
+	return ln.Addr().String()
+}
+
+func dialGateway(t *testing.T, addr string) gatewaypb.GatewayClient {
+	t.Helper()
+	conn, err := grpc.NewClient(addr, grpc.WithTransportCredentials(insecure.NewCredentials()))
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = conn.Close() })
+	return gatewaypb.NewGatewayClient(conn)
+}
+
+func inFlight(e *env) func() int64 { return func() int64 { return e.gw.Health().BodyBytesInFlight } }
+
+// Every way an Ingest stream can end gives its reservation back: a
+// deadline already passed when it arrived (grpc-go aborts such a stream
+// before any handler runs), the client leaving mid-call, and a stream
+// that sends nothing past the call limit.
+func TestBodyBudgetReleasedHoweverTheCallEnds(t *testing.T) {
+	e := newEnv(t, func(c *gateway.Config) { c.MaxBodyBytesInFlight = 2 * ingest.MaxBodyBytes })
+	d := e.addDevice("dev-ends", devicetypes.KEY_TYPE_ED25519, e.home)
+	addr := grpcAddr(t, e)
+	client := dialGateway(t, addr)
+	zero := func() bool { return inFlight(e)() == 0 }
+
+	// Deadline 1 ns: expired on arrival.
+	rawIngestHeaders(t, addr, 2, "1n")
+	require.Eventually(t, zero, 5*time.Second, 5*time.Millisecond)
+	_, err := client.Ingest(context.Background(), e.signedBatch(d, d.Key, 1, 3))
+	require.NoError(t, err)
+
+	// Two silent streams fill the budget until their client leaves.
+	c := rawIngestHeaders(t, addr, 2, "100S")
+	require.Eventually(t, func() bool { return inFlight(e)() == 2*ingest.MaxBodyBytes }, 5*time.Second, 5*time.Millisecond)
+	_, err = client.Ingest(context.Background(), e.signedBatch(d, d.Key, 4, 3))
+	require.Equal(t, codes.Unavailable, status.Code(err), "%v", err)
+	_ = c.Close()
+	require.Eventually(t, zero, 5*time.Second, 5*time.Millisecond)
+
+	// A silent stream that stays open is cut at the call limit.
+	defer gateway.SetMaxIngestCall(300 * time.Millisecond)()
+	rawIngestHeaders(t, addr, 2, "")
+	require.Eventually(t, func() bool { return inFlight(e)() > 0 }, 5*time.Second, 5*time.Millisecond)
+	require.Eventually(t, zero, 5*time.Second, 5*time.Millisecond, "a silent stream holds its share past the call limit")
+	_, err = client.Ingest(context.Background(), e.signedBatch(d, d.Key, 4, 3))
+	require.NoError(t, err)
+	require.Equal(t, uint64(6), e.head(d.Stream))
+}
+
+// One connection holds at most a quarter of the budget, however many
+// silent streams it opens: devices on other connections still get in.
+func TestBodyBudgetPerConnectionShare(t *testing.T) {
+	e := newEnv(t) // default budget: 256 MiB, 64 MiB per connection
+	d := e.addDevice("dev-share", devicetypes.KEY_TYPE_ED25519, e.home)
+	addr := grpcAddr(t, e)
+	rawIngestHeaders(t, addr, 64, "")
+	require.Eventually(t, func() bool { return inFlight(e)() == gateway.DefaultMaxBodyBytesInFlight/4 }, 5*time.Second, 5*time.Millisecond)
+	_, err := dialGateway(t, addr).Ingest(context.Background(), e.signedBatch(d, d.Key, 1, 3))
+	require.NoError(t, err)
+	require.Equal(t, uint64(3), e.head(d.Stream))
 }

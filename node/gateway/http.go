@@ -36,9 +36,16 @@ func (g *Gateway) serveIngest(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	start := time.Now()
+	// A node that takes no batches now (not open yet, halted, backlog
+	// full) says so before reading a byte of the body.
+	if e := g.admitIngest(); e != nil {
+		g.logIngest(ctx, nil, start, e)
+		writeError(w, e)
+		return
+	}
 	// Room for the body in the budget of bytes held by requests in flight
 	// (bodybudget.go), before a byte is read.
-	release, e := g.budget.acquireHTTP(ctx, r.ContentLength)
+	release, e := g.budget.acquireHTTP(ctx, r.RemoteAddr, r.ContentLength)
 	if e != nil {
 		g.logIngest(ctx, nil, start, e)
 		writeError(w, e)

@@ -37,7 +37,7 @@ func (k Keeper) claimEthAddress(ctx context.Context, operator sdk.AccAddress, ad
 // setEthSigner moves operator's index entry from its old address (EIP-55
 // string, may be "") to newRaw (may be nil).
 func (k Keeper) setEthSigner(ctx context.Context, operator sdk.AccAddress, old string, newRaw []byte) error {
-	if err := k.removeEthSigner(ctx, old); err != nil {
+	if err := k.removeEthSigner(ctx, operator, old); err != nil {
 		return err
 	}
 	if newRaw == nil {
@@ -46,15 +46,26 @@ func (k Keeper) setEthSigner(ctx context.Context, operator sdk.AccAddress, old s
 	return k.EthSigners.Set(ctx, newRaw, operator)
 }
 
-// removeEthSigner drops the index entry of a node's stored address, if it
-// has one. The hex is decoded without the checksum rule: a stored address
-// that no longer parses must not make the node impossible to remove.
-func (k Keeper) removeEthSigner(ctx context.Context, addr string) error {
+// removeEthSigner drops operator's index entry for its stored address, if
+// it has one. The hex is decoded without the checksum rule (a stored
+// address that no longer parses must not make the node impossible to
+// remove), and an entry that names another node is left alone (a node
+// stored before the index existed has none of its own).
+func (k Keeper) removeEthSigner(ctx context.Context, operator sdk.AccAddress, addr string) error {
 	if len(addr) != 2+2*types.EthAddressLen {
 		return nil
 	}
 	raw, err := hex.DecodeString(addr[2:])
 	if err != nil {
+		return nil
+	}
+	owner, err := k.EthSigners.Get(ctx, raw)
+	switch {
+	case errorsIsNotFound(err):
+		return nil
+	case err != nil:
+		return err
+	case !owner.Equals(operator):
 		return nil
 	}
 	return k.EthSigners.Remove(ctx, raw)

@@ -119,3 +119,23 @@ func (s *KeeperSuite) TestEthAddressBadChecksum() {
 	s.Require().ErrorContains(err, "EIP-55")
 	s.Require().ErrorContains(err, good)
 }
+
+// A node stored without an index entry (before the index existed) that
+// shares an address with an indexed node does not take that node's entry
+// with it when it changes or drops its address.
+func (s *KeeperSuite) TestEthSignerRemovalLeavesOthersEntry() {
+	a, b := s.nodes[0], s.nodes[1]
+	// b holds a's address, unindexed, as an older binary could have stored it.
+	nb := s.f.Node(s.T(), b)
+	_, bRaw, err := types.ParseEthAddress(nb.EthAddress)
+	s.Require().NoError(err)
+	s.Require().NoError(s.f.Keeper.EthSigners.Remove(s.ctx(), bRaw))
+	nb.EthAddress = a.EthAddress
+	s.Require().NoError(s.f.Keeper.Nodes.Set(s.ctx(), b.OpAddr, nb))
+
+	_, err = s.f.MsgServer.UpdateNode(s.ctx(), &types.MsgUpdateNode{Operator: b.Operator, Moniker: "m"})
+	s.Require().NoError(err)
+	owner, ok := s.ethOwner(a.EthAddress)
+	s.Require().True(ok, "a's entry was removed by b's update")
+	s.Require().Equal(a.Operator, owner)
+}

@@ -148,7 +148,7 @@ func (k msgServer) RemoveNode(ctx context.Context, msg *types.MsgRemoveNode) (*t
 	if err := k.removeCommitterOf(ctx, node); err != nil {
 		return nil, err
 	}
-	if err := k.removeEthSigner(ctx, node.EthAddress); err != nil {
+	if err := k.removeEthSigner(ctx, operator, node.EthAddress); err != nil {
 		return nil, err
 	}
 	if err := k.Nodes.Remove(ctx, operator); err != nil {
