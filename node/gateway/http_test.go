@@ -24,7 +24,7 @@ func TestHealth(t *testing.T) {
 	e := newEnv(t)
 	rec := e.get("/healthz")
 	require.Equal(t, http.StatusOK, rec.Code)
-	require.JSONEq(t, fmt.Sprintf(`{"status":"ok","operator":%q,"chain_id":%q,"height":%d,"pending_readings":0,"pending_batches":0}`,
+	require.JSONEq(t, fmt.Sprintf(`{"status":"ok","operator":%q,"chain_id":%q,"height":%d,"pending_readings":0,"pending_batches":0,"body_bytes_in_flight":0}`,
 		e.home.Operator.String(), e.chain.ChainID, e.chain.Height()), rec.Body.String())
 }
 
