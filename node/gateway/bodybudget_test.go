@@ -215,7 +215,7 @@ func TestBodyBudgetPerConnectionShare(t *testing.T) {
 	e := newEnv(t) // default budget: 256 MiB, 64 MiB per connection
 	d := e.addDevice("dev-share", devicetypes.KEY_TYPE_ED25519, e.home)
 	addr := grpcAddr(t, e)
-	rawIngestHeaders(t, addr, 64, "")
+	rawIngestHeaders(t, addr, 64, "") // 16 open (the stream limit), the rest refused
 	require.Eventually(t, func() bool { return inFlight(e)() == gateway.DefaultMaxBodyBytesInFlight/4 }, 5*time.Second, 5*time.Millisecond)
 	_, err := dialGateway(t, addr).Ingest(context.Background(), e.signedBatch(d, d.Key, 1, 3))
 	require.NoError(t, err)

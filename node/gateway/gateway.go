@@ -64,11 +64,15 @@ func (g *Gateway) enter() *Error {
 func (g *Gateway) leave() { g.life.RUnlock() }
 
 // maxConcurrentDecodes and maxConcurrentProofs size the decoding and
-// proving semaphores; maxStreamsPerConn bounds a gRPC connection's calls.
+// proving semaphores; maxStreamsPerConn bounds a gRPC connection's calls:
+// 16 largest messages are a quarter of the default body budget, the most
+// one connection may hold (bodybudget.go). A client multiplexing more
+// devices over one connection queues the rest (HTTP/2 stream quota) rather
+// than being refused.
 const (
 	maxConcurrentDecodes = 8
 	maxConcurrentProofs  = 4
-	maxStreamsPerConn    = 64
+	maxStreamsPerConn    = 16
 )
 
 var _ gatewaypb.GatewayServer = (*Gateway)(nil)
