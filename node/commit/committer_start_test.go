@@ -13,6 +13,7 @@ import (
 	"cosmossdk.io/log/v2"
 
 	"github.com/trustedge/trustedge/node/commit"
+	"github.com/trustedge/trustedge/node/store"
 	streamtypes "github.com/trustedge/trustedge/x/stream/types"
 )
 
@@ -62,19 +63,31 @@ func TestRunStoppedBeforeResumeClosesNothing(t *testing.T) {
 	require.Zero(t, chain.broadcasts)
 }
 
-// At restart the chain's root of the store's last epoch is compared even
-// when the store already marked that epoch committed.
-func TestResumeChecksMarkedEpochRoot(t *testing.T) {
+// markedEpochOnChain is a store whose epoch 1 is closed and marked
+// committed, and a chain holding a commitment of epoch 1 with root (nil:
+// the store's own root).
+func markedEpochOnChain(t *testing.T, root []byte) (*store.Store, *fakeChain) {
+	t.Helper()
 	st := openStore(t, t.TempDir())
 	appendN(t, st, "a", 2)
 	e, err := st.CloseEpoch(1)
 	require.NoError(t, err)
 	require.NoError(t, st.MarkCommitted(1, 1))
+	if root == nil {
+		root = e.Root
+	}
 	chain := newFakeChain()
 	_, err = chain.Broadcast(context.Background(), &streamtypes.MsgCommitEpoch{Sender: operator, Epoch: 1,
-		Root: bytes.Repeat([]byte{9}, 32), ReadingCount: e.ReadingCount, StreamCount: 1, WindowStart: e.WindowStart, WindowEnd: e.WindowEnd})
+		Root: root, ReadingCount: e.ReadingCount, StreamCount: 1, WindowStart: e.WindowStart, WindowEnd: e.WindowEnd})
 	require.NoError(t, err)
 	chain.NextBlock()
+	return st, chain
+}
+
+// At restart the chain's root of the store's last epoch is compared even
+// when the store already marked that epoch committed.
+func TestResumeChecksMarkedEpochRoot(t *testing.T) {
+	st, chain := markedEpochOnChain(t, bytes.Repeat([]byte{9}, 32))
 	c := commit.New(commit.Config{Operator: operator, PollInterval: time.Millisecond}, st, chain, chain, log.NewNopLogger())
 	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
 	defer cancel()
@@ -83,16 +96,7 @@ func TestResumeChecksMarkedEpochRoot(t *testing.T) {
 
 // A restart in step with a marked epoch resumes without counting it again.
 func TestResumeMarkedEpochInStep(t *testing.T) {
-	st := openStore(t, t.TempDir())
-	appendN(t, st, "a", 2)
-	e, err := st.CloseEpoch(1)
-	require.NoError(t, err)
-	require.NoError(t, st.MarkCommitted(1, 1))
-	chain := newFakeChain()
-	_, err = chain.Broadcast(context.Background(), &streamtypes.MsgCommitEpoch{Sender: operator, Epoch: 1,
-		Root: e.Root, ReadingCount: e.ReadingCount, StreamCount: 1, WindowStart: e.WindowStart, WindowEnd: e.WindowEnd})
-	require.NoError(t, err)
-	chain.NextBlock()
+	st, chain := markedEpochOnChain(t, nil)
 	var resumed atomic.Bool
 	r := start(t, commit.Config{OnResumed: func() { resumed.Store(true) }}, st, chain, chain, nil)
 	require.Eventually(t, resumed.Load, time.Second, 5*time.Millisecond)
@@ -110,13 +114,16 @@ func TestResumeWaitsWhileCatchingUp(t *testing.T) {
 	var catchingUp atomic.Bool
 	catchingUp.Store(true)
 	var resumed atomic.Bool
+	var asked atomic.Int64
 	r := start(t, commit.Config{
-		CatchingUp: func(context.Context) (bool, error) { return catchingUp.Load(), nil },
+		CatchingUp: func(context.Context) (bool, error) { asked.Add(1); return catchingUp.Load(), nil },
 		OnResumed:  func() { resumed.Store(true) },
 	}, st, chain, chain, nil)
-	for range 5 {
+	// The committer has asked several times, over new blocks, and was
+	// told to wait each time.
+	for asked.Load() < 3 {
 		chain.NextBlock()
-		time.Sleep(20 * time.Millisecond)
+		time.Sleep(10 * time.Millisecond)
 	}
 	require.False(t, resumed.Load())
 	last, err := st.LastEpoch()
@@ -125,6 +132,9 @@ func TestResumeWaitsWhileCatchingUp(t *testing.T) {
 
 	catchingUp.Store(false)
 	require.Eventually(t, resumed.Load, 5*time.Second, 5*time.Millisecond)
-	chain.NextBlock()
+	// Blocks keep coming: one to close the epoch at, one to include it.
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go chain.produceBlocks(ctx, 20*time.Millisecond)
 	require.Eventually(t, func() bool { return r.c.Stats().EpochsCommitted == 1 }, 5*time.Second, 10*time.Millisecond)
 }

@@ -72,6 +72,19 @@ func TestSetAuthorityKeepsBootstrapUnlessGiven(t *testing.T) {
 	require.False(t, on)
 }
 
+// runStderr executes the trustedged CLI with args, requires success and
+// returns what it wrote to stderr.
+func runStderr(t *testing.T, args ...string) string {
+	t.Helper()
+	var stderr bytes.Buffer
+	root := NewRootCmd()
+	root.SetArgs(args)
+	root.SetErr(&stderr)
+	root.SetOut(io.Discard)
+	require.NoError(t, svrcmd.Execute(root, "", app.DefaultNodeHome), "%v", args)
+	return stderr.String()
+}
+
 // runErr executes the trustedged CLI with args and returns its error.
 func runErr(args ...string) error {
 	root := NewRootCmd()
@@ -177,22 +190,12 @@ func TestAddEdgeNodeWarnsUnfundedCommitter(t *testing.T) {
 	require.NoError(t, err)
 	op, err := accAddressCodec.BytesToString(bytes.Repeat([]byte{1}, 20))
 	require.NoError(t, err)
-	var stderr bytes.Buffer
-	root := NewRootCmd()
-	root.SetArgs([]string{"genesis", "add-edge-node", op, "--committer", committer, "--home", home})
-	root.SetErr(&stderr)
-	root.SetOut(io.Discard)
-	require.NoError(t, svrcmd.Execute(root, "", app.DefaultNodeHome))
-	require.Contains(t, stderr.String(), "committer "+committer+" has no genesis balance")
+	stderr := runStderr(t, "genesis", "add-edge-node", op, "--committer", committer, "--home", home)
+	require.Contains(t, stderr, "committer "+committer+" has no genesis balance")
 
 	home2 := t.TempDir()
 	run(t, "init", "n0", "--chain-id", "test-1", "--home", home2)
 	run(t, "genesis", "add-genesis-account", committer, "1000uedge", "--home", home2)
-	stderr.Reset()
-	root = NewRootCmd()
-	root.SetArgs([]string{"genesis", "add-edge-node", op, "--committer", committer, "--home", home2})
-	root.SetErr(&stderr)
-	root.SetOut(io.Discard)
-	require.NoError(t, svrcmd.Execute(root, "", app.DefaultNodeHome))
-	require.NotContains(t, stderr.String(), "no genesis balance")
+	stderr = runStderr(t, "genesis", "add-edge-node", op, "--committer", committer, "--home", home2)
+	require.NotContains(t, stderr, "no genesis balance")
 }
