@@ -109,7 +109,7 @@ func Run(ctx context.Context, g *errgroup.Group, cfg Config, a *app.App, clientC
 	if cfg.HeartbeatBlocks > 0 {
 		hb := &Heartbeater{Broadcaster: bc, Chain: view, Sender: signer.Address.String(), Operator: operator,
 			EveryBlocks: cfg.HeartbeatBlocks, Poll: 100 * time.Millisecond, Paused: gw.IngestHalted,
-			Sample: newLoadSampler(filepath.Join(cfg.Home, "data")).Sample, Log: logger.With("component", "heartbeat")}
+			Sample: newLoadSampler(filepath.Join(cfg.Home, "data"), cfg.StoreDir).Sample, Log: logger.With("component", "heartbeat")}
 		wg.Add(1)
 		g.Go(func() error {
 			defer wg.Done()

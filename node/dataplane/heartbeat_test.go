@@ -149,6 +149,28 @@ func TestLoadSampler(t *testing.T) {
 	require.Zero(t, newLoadSampler("").Sample().StorageGib)
 }
 
+// TestLoadSamplerCountsEveryDataDir: storage counts the chain's data dir
+// and the stream store outside it, and a store kept inside the data dir
+// (the old default) once.
+func TestLoadSamplerCountsEveryDataDir(t *testing.T) {
+	sparse := func(path string, size int64) {
+		require.NoError(t, os.MkdirAll(filepath.Dir(path), 0o755))
+		f, err := os.Create(path)
+		require.NoError(t, err)
+		require.NoError(t, f.Truncate(size))
+		require.NoError(t, f.Close())
+	}
+	home := t.TempDir()
+	sparse(filepath.Join(home, "data", "application.db", "x"), 2<<30)
+	sparse(filepath.Join(home, "streams", "y"), 3<<30)
+	require.Equal(t, uint64(5), newLoadSampler(filepath.Join(home, "data"), filepath.Join(home, "streams")).Sample().StorageGib)
+
+	old := t.TempDir()
+	sparse(filepath.Join(old, "data", "application.db", "x"), 2<<30)
+	sparse(filepath.Join(old, "data", "streams", "y"), 3<<30)
+	require.Equal(t, uint64(5), newLoadSampler(filepath.Join(old, "data"), filepath.Join(old, "data", "streams")).Sample().StorageGib)
+}
+
 // BenchmarkLoadSample is one heartbeat's measurement over a data directory
 // of 2,000 files (a pebble store with a few hundred MB has hundreds).
 func BenchmarkLoadSample(b *testing.B) {

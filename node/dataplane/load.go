@@ -17,19 +17,20 @@ import (
 // loadSampler measures what MsgHeartbeat reports: this process's CPU (in
 // millicores, over the time since the previous sample) and resident memory,
 // the server's network throughput (all interfaces but loopback, from
-// /proc/net/dev), and the bytes under the node's data directory. Readings
+// /proc/net/dev), and the bytes under the node's data directories (the
+// chain's data and the stream store). Readings
 // it cannot take (another OS, no /proc) are reported as 0, never guessed.
 // Active tasks stay 0 until a task module assigns work to nodes.
 type loadSampler struct {
-	dataDir string
+	dataDirs []string
 
 	lastWall time.Time
 	lastCPU  time.Duration
 	lastNet  uint64
 }
 
-func newLoadSampler(dataDir string) *loadSampler {
-	s := &loadSampler{dataDir: dataDir}
+func newLoadSampler(dataDirs ...string) *loadSampler {
+	s := &loadSampler{dataDirs: outermost(dataDirs)}
 	s.lastWall, s.lastCPU, s.lastNet = time.Now(), processCPU(), netBytes()
 	return s
 }
@@ -49,8 +50,34 @@ func (s *loadSampler) Sample() edgetypes.Load {
 	}
 	s.lastWall, s.lastCPU, s.lastNet = now, cpu, net
 	l.MemoryMib = residentBytes() >> 20
-	l.StorageGib = dirBytes(s.dataDir) >> 30
+	var bytes uint64
+	for _, d := range s.dataDirs {
+		bytes += dirBytes(d)
+	}
+	l.StorageGib = bytes >> 30
 	return l
+}
+
+// outermost drops empty dirs and dirs inside another of dirs (a stream
+// store kept at the old default, <home>/data/streams), so no byte counts
+// twice.
+func outermost(dirs []string) []string {
+	var out []string
+	for i, d := range dirs {
+		if d == "" {
+			continue
+		}
+		inside := false
+		for j, o := range dirs {
+			if rel, err := filepath.Rel(o, d); o != "" && j != i && err == nil && rel != "." && !strings.HasPrefix(rel, "..") {
+				inside = true
+			}
+		}
+		if !inside {
+			out = append(out, d)
+		}
+	}
+	return out
 }
 
 // processCPU is the user + system CPU time this process has used.
