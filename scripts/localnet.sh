@@ -47,22 +47,24 @@ SETTINGS="$LOCALNET_HOME/localnet.env"
 READY="$LOCALNET_HOME/.homes-ready"
 SEEDED="$LOCALNET_HOME/.demo-seeded"
 # Homes made before these files existed are complete if node0's genesis
-# names the authority and every node's config has the localnet's p2p
-# settings (the last steps of making them): adopt them, reading the offset
+# names the authority and every node has the client.toml the old script
+# wrote last: adopt them, reading the offset
 # from node0's RPC port. Homes that cannot be read that way are refused,
 # never deleted.
 if [ ! -f "$READY" ] && [ -f "$LOCALNET_HOME/node0/config/genesis.json" ] &&
   grep -q '"authority": *"edge1' "$LOCALNET_HOME/node0/config/genesis.json"; then
   legacy_complete=1
-  for cfg in "$LOCALNET_HOME"/node*/config/config.toml; do
-    grep -q '^pex = false' "$cfg" 2>/dev/null || legacy_complete=""
+  for nodedir in "$LOCALNET_HOME"/node*; do
+    # client.toml pointing at 127.0.0.1 is the last file the old script wrote.
+    grep -q '^node = "tcp://127.0.0.1:' "$nodedir/config/client.toml" 2>/dev/null || legacy_complete=""
+    [ -f "$nodedir/config/config.toml" ] || legacy_complete=""
   done
   if [ -n "$legacy_complete" ]; then
     legacy_rpc="$(sed -n 's#^laddr = "tcp://[^:]*:\([0-9]*\)"#\1#p' "$LOCALNET_HOME/node0/config/config.toml" | head -1)"
     legacy_block="$(sed -n 's/^timeout_commit = "\(.*\)"/\1/p' "$LOCALNET_HOME/node0/config/config.toml" | head -1)"
     [ -n "$legacy_rpc" ] || die "cannot read node0's RPC port in $LOCALNET_HOME/node0/config/config.toml; write PORT_OFFSET=<n> and BLOCK_TIME=<t> lines to $SETTINGS and touch $READY"
     printf 'PORT_OFFSET=%s\nBLOCK_TIME=%s\n' "$((legacy_rpc - 26657))" "${legacy_block:-1s}" >"$SETTINGS"
-    touch "$READY" "$SEEDED"
+    touch "$READY" # demo seeding skips devices that exist
   fi
 fi
 if [ -f "$SETTINGS" ]; then
@@ -315,7 +317,9 @@ seed_demo_devices() {
   local home dev kind proto pub i=0
   home="$(node_home 0)"
   local node0
-  node0="$("$BIN" keys show node0 -a "${KR[@]}" --home "$home")"
+  # Failures return non-zero explicitly: the caller runs this as
+  # `seed_demo_devices || die`, where set -e does not apply.
+  node0="$("$BIN" keys show node0 -a "${KR[@]}" --home "$home")" || return 1
   log "registering demo devices"
   for spec in "pm25-001 collector lora" "temp-002 collector nb-iot" "valve-003 actuator wifi"; do
     read -r dev kind proto <<<"$spec"
@@ -324,8 +328,7 @@ seed_demo_devices() {
       continue # registered by an earlier, interrupted start
     fi
     pub="$("$BIN" keys show "$dev" -p "${KR[@]}" --home "$home" | sed -n 's/.*"key":"\([^"]*\)".*/\1/p')"
-    # Failures return non-zero explicitly: the caller runs this in an &&
-    # list, where set -e does not apply, and marks the chain seeded after.
+    [ -n "$pub" ] || return 1
     "$BIN" tx device register "$dev" "$node0" --key-type secp256-k1 --pubkey "$pub" --kind "$kind" \
       --protocols "$proto" --from demo --home "$home" --node "tcp://127.0.0.1:$(rpc_port 0)" --yes >/dev/null || return 1
     local seen=""

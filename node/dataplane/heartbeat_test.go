@@ -169,6 +169,13 @@ func TestLoadSamplerCountsEveryDataDir(t *testing.T) {
 	sparse(filepath.Join(old, "data", "application.db", "x"), 2<<30)
 	sparse(filepath.Join(old, "data", "streams", "y"), 3<<30)
 	require.Equal(t, uint64(5), newLoadSampler(filepath.Join(old, "data"), filepath.Join(old, "data", "streams")).Sample().StorageGib)
+	require.Equal(t, uint64(5), newLoadSampler(filepath.Join(old, "data"), filepath.Join(old, "data")+"/").Sample().StorageGib, "the same dir twice")
+}
+
+func TestOutermost(t *testing.T) {
+	require.Equal(t, []string{"/h/data", "/h/streams"}, outermost([]string{"/h/data", "", "/h/streams", "/h/data/", "/h/data/streams"}))
+	require.Equal(t, []string{"/h/data"}, outermost([]string{"/h/data", "/h/data/..x"}), "..x is a name inside data")
+	require.Equal(t, []string{"/h/a", "/h/ab"}, outermost([]string{"/h/a", "/h/ab"}))
 }
 
 // BenchmarkLoadSample is one heartbeat's measurement over a data directory

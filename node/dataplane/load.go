@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -58,18 +59,28 @@ func (s *loadSampler) Sample() edgetypes.Load {
 	return l
 }
 
-// outermost drops empty dirs and dirs inside another of dirs (a stream
-// store kept at the old default, <home>/data/streams), so no byte counts
-// twice.
+// outermost drops empty dirs, repeats and dirs inside another of dirs (a
+// stream store kept at the old default, <home>/data/streams), so no byte
+// counts twice.
 func outermost(dirs []string) []string {
-	var out []string
-	for i, d := range dirs {
+	var clean []string
+	for _, d := range dirs {
 		if d == "" {
 			continue
 		}
+		if abs, err := filepath.Abs(d); err == nil {
+			d = abs
+		}
+		if d = filepath.Clean(d); !slices.Contains(clean, d) {
+			clean = append(clean, d)
+		}
+	}
+	var out []string
+	for _, d := range clean {
 		inside := false
-		for j, o := range dirs {
-			if rel, err := filepath.Rel(o, d); o != "" && j != i && err == nil && rel != "." && !strings.HasPrefix(rel, "..") {
+		for _, o := range clean {
+			rel, err := filepath.Rel(o, d)
+			if o != d && err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
 				inside = true
 			}
 		}

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"golang.org/x/sync/semaphore"
+	"google.golang.org/grpc"
 	"google.golang.org/grpc/peer"
 	"google.golang.org/grpc/stats"
 	"google.golang.org/grpc/tap"
@@ -22,7 +23,7 @@ import (
 // is also a validator. The body budget bounds the bytes held by requests in
 // flight, across both transports:
 //   - HTTP reserves the declared Content-Length (the largest body when
-//     chunked) before reading it, and releases it after decoding;
+//     chunked) before reading it, and releases it once answered;
 //   - gRPC cannot know a message's size before reading it, so each Ingest
 //     call reserves the largest message when its stream opens (a tap, which
 //     can refuse the call before a byte of the message is read) and gives it
@@ -89,8 +90,8 @@ func (b *bodyBudget) connShare(conn string, n int64) *Error {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	if b.byConn[conn]+n > b.perConnShare {
-		e := newError(ReasonUnavailable, "busy: this connection already holds %d bytes of request bodies in flight, at most %d are allowed per connection; retry later",
-			b.byConn[conn], b.perConnShare)
+		e := newError(ReasonUnavailable, "busy: this connection would hold %d bytes of request bodies in flight, at most %d are allowed per connection; retry later",
+			b.byConn[conn]+n, b.perConnShare)
 		e.RetryAfterSeconds = busyRetrySeconds
 		return e
 	}
@@ -176,8 +177,29 @@ func (b *bodyBudget) tap(ctx context.Context, info *tap.Info) (context.Context, 
 	return context.WithValue(cctx, budgetTokenKey{}, tok), nil
 }
 
-// budgetStats gives a call's reservation back when the call ends (usually
-// just before its context does).
+// releaseBudget is a unary interceptor that gives an Ingest call's
+// reservation back as soon as its handler returns, before the answer is
+// written: the client gets its stream slot back only with the answer, so a
+// client that keeps all its allowed calls busy never finds its previous
+// call's share still booked. The context and the stats End are backstops
+// for calls that never reach a handler.
+func releaseBudget(ctx context.Context, req any, _ *grpc.UnaryServerInfo, handler grpc.UnaryHandler) (any, error) {
+	if t, ok := ctx.Value(budgetTokenKey{}).(*budgetToken); ok {
+		defer t.release()
+	}
+	return handler(ctx, req)
+}
+
+// streamsPerConn is how many calls a gRPC connection may run at once: as
+// many largest messages as its share of the budget holds, at most 16, so a
+// client multiplexing more devices queues on the HTTP/2 stream quota
+// instead of being refused for its share.
+func (b *bodyBudget) streamsPerConn() uint32 {
+	return uint32(min(16, max(1, b.perConnShare/ingest.MaxBodyBytes)))
+}
+
+// budgetStats gives a call's reservation back when the call ends (a
+// backstop behind releaseBudget and the call's context).
 type budgetStats struct{}
 
 func (budgetStats) TagRPC(ctx context.Context, _ *stats.RPCTagInfo) context.Context { return ctx }

@@ -8,6 +8,8 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -220,4 +222,38 @@ func TestBodyBudgetPerConnectionShare(t *testing.T) {
 	_, err := dialGateway(t, addr).Ingest(context.Background(), e.signedBatch(d, d.Key, 1, 3))
 	require.NoError(t, err)
 	require.Equal(t, uint64(3), e.head(d.Stream))
+}
+
+// A client multiplexing more calls than its connection may run queues on
+// the stream quota and is never refused for its share: a call's share is
+// given back before its answer frees the stream slot.
+func TestBodyBudgetBusyConnectionQueues(t *testing.T) {
+	e := newEnv(t)
+	d := e.addDevice("dev-busy", devicetypes.KEY_TYPE_ED25519, e.home)
+	client := dialGateway(t, grpcAddr(t, e))
+	_, err := client.Ingest(context.Background(), e.signedBatch(d, d.Key, 1, 1))
+	require.NoError(t, err)
+	replay := e.signedBatch(d, d.Key, 1, 1) // a cheap AlreadyExists, many times
+	var refused, other atomic.Int64
+	var wg sync.WaitGroup
+	for range 32 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for range 400 {
+				_, err := client.Ingest(context.Background(), replay)
+				switch status.Code(err) {
+				case codes.AlreadyExists:
+				case codes.Unavailable:
+					refused.Add(1)
+				default:
+					other.Add(1)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	require.Zero(t, refused.Load(), "calls refused for the connection's share")
+	require.Zero(t, other.Load())
+	require.Eventually(t, func() bool { return inFlight(e)() == 0 }, 5*time.Second, 5*time.Millisecond)
 }

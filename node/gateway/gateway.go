@@ -64,15 +64,11 @@ func (g *Gateway) enter() *Error {
 func (g *Gateway) leave() { g.life.RUnlock() }
 
 // maxConcurrentDecodes and maxConcurrentProofs size the decoding and
-// proving semaphores; maxStreamsPerConn bounds a gRPC connection's calls:
-// 16 largest messages are a quarter of the default body budget, the most
-// one connection may hold (bodybudget.go). A client multiplexing more
-// devices over one connection queues the rest (HTTP/2 stream quota) rather
-// than being refused.
+// proving semaphores. (A gRPC connection's calls are bounded by its share
+// of the body budget: bodyBudget.streamsPerConn.)
 const (
 	maxConcurrentDecodes = 8
 	maxConcurrentProofs  = 4
-	maxStreamsPerConn    = 16
 )
 
 var _ gatewaypb.GatewayServer = (*Gateway)(nil)
@@ -215,11 +211,12 @@ func (g *Gateway) NewGRPCServer(opts ...grpc.ServerOption) *grpc.Server {
 	cdc := codec.NewProtoCodec(codectypes.NewInterfaceRegistry()).GRPCCodec()
 	opts = append([]grpc.ServerOption{
 		grpc.MaxRecvMsgSize(ingest.MaxBodyBytes), grpc.ForceServerCodec(boundedCodec{cdc}),
-		// One connection cannot open more calls than this at once (each may
-		// hold a 4 MiB message).
-		grpc.MaxConcurrentStreams(maxStreamsPerConn),
+		// One connection cannot open more calls than its share of the body
+		// budget holds (each may hold a 4 MiB message); more queue.
+		grpc.MaxConcurrentStreams(g.budget.streamsPerConn()),
 		// Ingest calls share the body budget with HTTP (bodybudget.go).
 		grpc.InTapHandle(g.budget.tap), grpc.StatsHandler(budgetStats{}),
+		grpc.ChainUnaryInterceptor(releaseBudget),
 	}, opts...)
 	s := grpc.NewServer(opts...)
 	gatewaypb.RegisterGatewayServer(s, g)
