@@ -29,6 +29,14 @@ func run(t *testing.T, args ...string) {
 	require.NoError(t, svrcmd.Execute(root, "", app.DefaultNodeHome), "%v", args)
 }
 
+// testAddr is the bech32 account address of 20 bytes b.
+func testAddr(t *testing.T, b byte) string {
+	t.Helper()
+	s, err := accAddressCodec.BytesToString(bytes.Repeat([]byte{b}, 20))
+	require.NoError(t, err)
+	return s
+}
+
 // bootstrapMode reads x/edge's bootstrap_mode and authority from genesis.
 func bootstrapMode(t *testing.T, home string) (bool, string) {
 	t.Helper()
@@ -53,10 +61,7 @@ func bootstrapMode(t *testing.T, home string) (bool, string) {
 func TestSetAuthorityKeepsBootstrapUnlessGiven(t *testing.T) {
 	home := t.TempDir()
 	run(t, "init", "n0", "--chain-id", "test-1", "--home", home)
-	a1, err := accAddressCodec.BytesToString(bytes.Repeat([]byte{1}, 20))
-	require.NoError(t, err)
-	a2, err := accAddressCodec.BytesToString(bytes.Repeat([]byte{2}, 20))
-	require.NoError(t, err)
+	a1, a2 := testAddr(t, 1), testAddr(t, 2)
 	run(t, "genesis", "set-authority", a1, "--bootstrap-mode", "--home", home)
 	on, auth := bootstrapMode(t, home)
 	require.True(t, on)
@@ -121,11 +126,7 @@ func edgeNodeEthAddresses(t *testing.T, home string) []string {
 func TestAddEdgeNodeEthAddress(t *testing.T) {
 	home := t.TempDir()
 	run(t, "init", "n0", "--chain-id", "test-1", "--home", home)
-	op := func(b byte) string {
-		s, err := accAddressCodec.BytesToString(bytes.Repeat([]byte{b}, 20))
-		require.NoError(t, err)
-		return s
-	}
+	op := func(b byte) string { return testAddr(t, b) }
 	const eip55 = "0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed"
 	run(t, "genesis", "add-edge-node", op(1), "--eth-address", strings.ToLower(eip55), "--home", home)
 	require.Equal(t, []string{eip55}, edgeNodeEthAddresses(t, home))
@@ -186,10 +187,7 @@ func TestGenesisCommandsUseClientTomlKeyring(t *testing.T) {
 func TestAddEdgeNodeWarnsUnfundedCommitter(t *testing.T) {
 	home := t.TempDir()
 	run(t, "init", "n0", "--chain-id", "test-1", "--home", home)
-	committer, err := accAddressCodec.BytesToString(bytes.Repeat([]byte{9}, 20))
-	require.NoError(t, err)
-	op, err := accAddressCodec.BytesToString(bytes.Repeat([]byte{1}, 20))
-	require.NoError(t, err)
+	committer, op := testAddr(t, 9), testAddr(t, 1)
 	stderr := runStderr(t, "genesis", "add-edge-node", op, "--committer", committer, "--home", home)
 	require.Contains(t, stderr, "committer "+committer+" has no genesis balance")
 
