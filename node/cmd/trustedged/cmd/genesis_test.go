@@ -37,23 +37,36 @@ func testAddr(t *testing.T, b byte) string {
 	return s
 }
 
-// bootstrapMode reads x/edge's bootstrap_mode and authority from genesis.
-func bootstrapMode(t *testing.T, home string) (bool, string) {
+// edgeGenesisJSON is what the CLI tests read of x/edge's genesis.
+type edgeGenesisJSON struct {
+	Authority string `json:"authority"`
+	Params    struct {
+		BootstrapMode bool `json:"bootstrap_mode"`
+	} `json:"params"`
+	Nodes []struct {
+		EthAddress string `json:"eth_address"`
+	} `json:"nodes"`
+}
+
+// edgeGenesis reads x/edge's section of home's genesis.json.
+func edgeGenesis(t *testing.T, home string) edgeGenesisJSON {
 	t.Helper()
 	bz, err := os.ReadFile(filepath.Join(home, "config", "genesis.json"))
 	require.NoError(t, err)
 	var g struct {
 		AppState struct {
-			Edge struct {
-				Authority string `json:"authority"`
-				Params    struct {
-					BootstrapMode bool `json:"bootstrap_mode"`
-				} `json:"params"`
-			} `json:"edge"`
+			Edge edgeGenesisJSON `json:"edge"`
 		} `json:"app_state"`
 	}
 	require.NoError(t, json.Unmarshal(bz, &g))
-	return g.AppState.Edge.Params.BootstrapMode, g.AppState.Edge.Authority
+	return g.AppState.Edge
+}
+
+// bootstrapMode reads x/edge's bootstrap_mode and authority from genesis.
+func bootstrapMode(t *testing.T, home string) (bool, string) {
+	t.Helper()
+	g := edgeGenesis(t, home)
+	return g.Params.BootstrapMode, g.Authority
 }
 
 // set-authority changes bootstrap mode only when --bootstrap-mode is given:
@@ -102,20 +115,8 @@ func runErr(args ...string) error {
 // edgeNodeEthAddresses reads the x/edge nodes' eth addresses from genesis.
 func edgeNodeEthAddresses(t *testing.T, home string) []string {
 	t.Helper()
-	bz, err := os.ReadFile(filepath.Join(home, "config", "genesis.json"))
-	require.NoError(t, err)
-	var g struct {
-		AppState struct {
-			Edge struct {
-				Nodes []struct {
-					EthAddress string `json:"eth_address"`
-				} `json:"nodes"`
-			} `json:"edge"`
-		} `json:"app_state"`
-	}
-	require.NoError(t, json.Unmarshal(bz, &g))
 	var out []string
-	for _, n := range g.AppState.Edge.Nodes {
+	for _, n := range edgeGenesis(t, home).Nodes {
 		out = append(out, n.EthAddress)
 	}
 	return out
