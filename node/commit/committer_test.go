@@ -273,6 +273,9 @@ func TestCommitterStopsOnRootMismatchInFlight(t *testing.T) {
 	defer cancel()
 	done := make(chan error, 1)
 	go func() { done <- c.Run(ctx) }()
+	// Resumed first: a resume after the other commitment lands is a store
+	// mismatch, not this case.
+	waitFor(t, 5*time.Second, "committer resumed", func() bool { return c.Stats().LastHeight == 1 })
 
 	// The other process's commitment is in the mempool first.
 	_, err := chain.Broadcast(context.Background(), &streamtypes.MsgCommitEpoch{
@@ -281,9 +284,17 @@ func TestCommitterStopsOnRootMismatchInFlight(t *testing.T) {
 	})
 	require.NoError(t, err)
 	appendN(t, st, "a", 2)
-	chain.NextBlock() // our committer closes epoch 1 at this height and broadcasts it
-	waitFor(t, 5*time.Second, "epoch 1 in flight", func() bool { return c.Stats().InFlight == 1 })
-	chain.NextBlock() // the other commitment wins; ours fails as a duplicate
+	// Our committer closes epoch 1 at height 1 or 2, depending on whether
+	// its first poll saw the readings, and broadcasts it behind the other
+	// one. (Waiting on Stats().InFlight raced: when the close happened at
+	// height 1, the mismatch could clear it before the test looked.)
+	chain.NextBlock()
+	waitFor(t, 5*time.Second, "our epoch 1 broadcast", func() bool {
+		chain.mu.Lock()
+		defer chain.mu.Unlock()
+		return chain.broadcasts == 2
+	})
+	chain.NextBlock() // the other commitment won; ours fails as a duplicate
 	select {
 	case err := <-done:
 		require.ErrorIs(t, err, commit.ErrRootMismatch)
