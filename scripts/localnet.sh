@@ -362,7 +362,7 @@ Try:
   $BIN query stream streams --node tcp://127.0.0.1:$(rpc_port 0)
   $BIN query stream latest-epochs --node tcp://127.0.0.1:$(rpc_port 0)
   curl -s http://127.0.0.1:$(gateway_port 0)/v1/streams/sim-pm25-0.pm25/head
-  $BIN query stream prove sim-pm25-0.pm25 1 --gateway http://127.0.0.1:$(gateway_port 0) --node tcp://127.0.0.1:$(rpc_port 1)
+  $BIN query stream prove sim-pm25-0.pm25 1 --from demo --home $(node_home 0) --gateway http://127.0.0.1:$(gateway_port 0) --node tcp://127.0.0.1:$(rpc_port 1)
   $(self_cmd) status
 $(devsim_line)
 Logs: $LOCALNET_HOME/node<i>/trustedged.log     Stop: $(self_cmd) stop

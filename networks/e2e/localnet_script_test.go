@@ -25,7 +25,7 @@ func TestLocalnetScript(t *testing.T) {
 	ln := StartLocalnet(t, 4, 3000, "LOCALNET_DEVSIM=1")
 
 	// The quickstart's prove command, on node1's RPC.
-	out, err := ln.CLIOn(1, "query", "stream", "prove", "sim-pm25-0.pm25", "1", "--gateway", ln.Gateway(0), "--wait", "20s")
+	out, err := ln.CLIOn(1, "query", "stream", "prove", "sim-pm25-0.pm25", "1", "--from", "demo", "--gateway", ln.Gateway(0), "--wait", "20s")
 	require.NoError(t, err, out)
 	require.Contains(t, out, "verified: stream sim-pm25-0.pm25 seq 1 is in epoch")
 	bz, err := os.ReadFile(filepath.Join(ln.home, "devsim.pid"))

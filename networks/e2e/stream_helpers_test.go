@@ -18,6 +18,13 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/cosmos/cosmos-sdk/codec"
+	codectypes "github.com/cosmos/cosmos-sdk/codec/types"
+	cryptocodec "github.com/cosmos/cosmos-sdk/crypto/codec"
+	"github.com/cosmos/cosmos-sdk/crypto/keyring"
+	cryptotypes "github.com/cosmos/cosmos-sdk/crypto/types"
+	"github.com/cosmos/cosmos-sdk/types/tx/signing"
+
 	"github.com/trustedge/trustedge/node/gateway/gatewaypb"
 )
 
@@ -62,12 +69,15 @@ func (r devsimReport) lastAcked() map[string]uint64 {
 
 // httpJSON GETs url and decodes a 200 answer into out; other statuses
 // come back as an error carrying the body.
-func httpJSON(url string, out any) error {
+func httpJSON(url string, out any, headers ...func(http.Header)) error {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
 	if err != nil {
 		return err
+	}
+	for _, set := range headers {
+		set(req.Header)
 	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
@@ -91,11 +101,41 @@ func (ln *Localnet) Head(i int, stream string) (uint64, error) {
 	return h.LastSeq, err
 }
 
-// Proof fetches the proof of (stream, seq) from node i's gateway.
+// Proof fetches the proof of (stream, seq) from node i's gateway, signed
+// by the demo owner (the owner of devsim's streams).
 func (ln *Localnet) Proof(i int, stream string, seq uint64) (*gatewaypb.ProveResponse, error) {
+	var h struct {
+		Operator string `json:"operator"`
+		ChainID  string `json:"chain_id"`
+	}
+	if err := httpJSON(ln.Gateway(i)+"/healthz", &h); err != nil {
+		return nil, err
+	}
+	sign, err := ln.keySigner(0, "demo")
+	if err != nil {
+		return nil, err
+	}
+	r, err := gatewaypb.SignRead(sign, h.ChainID, h.Operator, stream, seq, time.Now())
+	if err != nil {
+		return nil, err
+	}
 	var p gatewaypb.ProveResponse
-	err := httpJSON(fmt.Sprintf("%s/v1/streams/%s/readings/%d/proof", ln.Gateway(i), stream, seq), &p)
+	err = httpJSON(fmt.Sprintf("%s/v1/streams/%s/readings/%d/proof", ln.Gateway(i), stream, seq), &p, r.SetHeaders)
 	return &p, err
+}
+
+// keySigner signs with key name of node i's test keyring, as the CLI's
+// --from does.
+func (ln *Localnet) keySigner(i int, name string) (gatewaypb.SignFunc, error) {
+	reg := codectypes.NewInterfaceRegistry()
+	cryptocodec.RegisterInterfaces(reg)
+	kr, err := keyring.New("trustedge", keyring.BackendTest, ln.NodeHome(i), nil, codec.NewProtoCodec(reg))
+	if err != nil {
+		return nil, err
+	}
+	return func(msg []byte) ([]byte, cryptotypes.PubKey, error) {
+		return kr.Sign(name, msg, signing.SignMode_SIGN_MODE_DIRECT)
+	}, nil
 }
 
 // chainEpoch is an epoch commitment as the REST API returns it.

@@ -112,7 +112,7 @@ func TestStreamIngestAndProve(t *testing.T) {
 		var first proveOut
 		for i := 0; i < 4; i++ {
 			out, err := ln.CLIOn(i, "query", "stream", "prove", s.StreamID, strconv.FormatUint(s.Seq, 10),
-				"--gateway", ln.Gateway(0), "--wait", "20s", "--output", "json")
+				"--from", "demo", "--gateway", ln.Gateway(0), "--wait", "20s", "--output", "json")
 			require.NoError(t, err, "prove %s/%d on node%d: %s", s.StreamID, s.Seq, i, out)
 			var p proveOut
 			require.NoError(t, json.Unmarshal([]byte(lastJSONLine(out)), &p), out)
@@ -137,9 +137,21 @@ func TestStreamIngestAndProve(t *testing.T) {
 	head, err := ln.Head(0, stream)
 	require.NoError(t, err)
 	out2, err := ln.CLI("query", "stream", "prove", stream, strconv.FormatUint(head+1000, 10),
-		"--gateway", ln.Gateway(0), "--wait", "1s")
+		"--from", "demo", "--gateway", ln.Gateway(0), "--wait", "1s")
 	require.Error(t, err)
 	require.Contains(t, out2, "not_found")
+
+	// Proofs carry payloads: unsigned, or signed by an account that neither
+	// owns the stream nor holds "read" on it, the gateway refuses.
+	s := rep.Samples[0]
+	out2, err = ln.CLI("query", "stream", "prove", s.StreamID, strconv.FormatUint(s.Seq, 10), "--gateway", ln.Gateway(0), "--wait", "1s")
+	require.Error(t, err)
+	require.Contains(t, out2, "401 Unauthorized: unauthenticated")
+	out2, err = ln.CLI("query", "stream", "prove", s.StreamID, strconv.FormatUint(s.Seq, 10), "--from", "node0",
+		"--gateway", ln.Gateway(0), "--wait", "1s")
+	require.Error(t, err)
+	require.Contains(t, out2, "403 Forbidden: forbidden")
+	require.Contains(t, out2, `"read" on "stream/`+s.StreamID+`"`)
 }
 
 // proveOut is `query stream prove -o json`.

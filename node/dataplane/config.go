@@ -32,6 +32,7 @@ const (
 	FlagMaxPendingR    = "gateway.max-pending-readings"
 	FlagMaxPendingB    = "gateway.max-pending-batches"
 	FlagMaxBodyMB      = "gateway.max-body-mb-in-flight"
+	FlagOpenReads      = "gateway.open-reads"
 	FlagEpochBlocks    = "stream.epoch-blocks"
 	FlagCommitGas      = "stream.commit-gas"
 	FlagGasPrices      = "dataplane.gas-prices"
@@ -60,8 +61,10 @@ type Config struct {
 	// MaxBodyBytesInFlight bounds request bodies held in memory (0: the
 	// gateway's default).
 	MaxBodyBytesInFlight int64
-	EpochBlocks          int64
-	CommitGas            uint64
+	// OpenReads serves proofs without a reader signature (gateway.Config).
+	OpenReads   bool
+	EpochBlocks int64
+	CommitGas   uint64
 	// GasPrices pays the data plane's txs (commitments, heartbeats): fee =
 	// gas limit × price. Empty: no fee, for chains whose validators keep
 	// minimum-gas-prices at 0.
@@ -90,6 +93,7 @@ func AddFlags(cmd *cobra.Command) {
 	f.Uint64(FlagMaxPendingR, gateway.DefaultMaxPendingReadings, "answer 503 to devices while this many acknowledged readings wait for the chain (commits stopped)")
 	f.Uint64(FlagMaxPendingB, gateway.DefaultMaxPendingBatches, "answer 503 to devices while this many acknowledged batches wait for the chain (each costs ~80 B of memory)")
 	f.Int64(FlagMaxBodyMB, gateway.DefaultMaxBodyBytesInFlight>>20, "answer 503 to devices while ingest requests in flight hold this many MiB of request bodies (a gRPC call counts as 4 MiB, the largest message, until it ends)")
+	f.Bool(FlagOpenReads, false, "serve reading proofs (which carry payloads) to anyone who reaches the gateway; by default a proof request must be signed by the stream's owner or by an account x/access allows \"read\" on the stream")
 	f.Int64(FlagEpochBlocks, 1, "close and commit an epoch every this many blocks")
 	f.Uint64(FlagCommitGas, 400000, "gas limit of MsgCommitEpoch transactions")
 	f.String(FlagGasPrices, "", "gas prices the data plane's commitments and heartbeats pay, e.g. 0.001uedge (fee = gas limit × price); needed when validators set minimum-gas-prices")
@@ -132,6 +136,7 @@ func ReadConfig(home string, opts servertypes.AppOptions, timeoutCommit time.Dur
 		MaxPendingReadings:   cast.ToUint64(opts.Get(FlagMaxPendingR)),
 		MaxPendingBatches:    cast.ToUint64(opts.Get(FlagMaxPendingB)),
 		MaxBodyBytesInFlight: cast.ToInt64(opts.Get(FlagMaxBodyMB)) << 20,
+		OpenReads:            cast.ToBool(opts.Get(FlagOpenReads)),
 		EpochBlocks:          cast.ToInt64(opts.Get(FlagEpochBlocks)),
 		CommitGas:            cast.ToUint64(opts.Get(FlagCommitGas)),
 		CloseDelay:           cast.ToDuration(opts.Get(FlagCloseDelay)),

@@ -29,3 +29,13 @@ func TestReadConfigGasPrices(t *testing.T) {
 	_, err = ReadConfig(home, mapOpts{FlagGasPrices: "cheap"}, time.Second)
 	require.ErrorContains(t, err, FlagGasPrices)
 }
+
+// Proofs need a reader signature unless the operator opens reads.
+func TestReadConfigOpenReads(t *testing.T) {
+	c, err := ReadConfig(t.TempDir(), mapOpts{}, time.Second)
+	require.NoError(t, err)
+	require.False(t, c.OpenReads, "signed reads by default")
+	c, err = ReadConfig(t.TempDir(), mapOpts{FlagOpenReads: true}, time.Second)
+	require.NoError(t, err)
+	require.True(t, c.OpenReads)
+}

@@ -73,6 +73,7 @@ func Run(ctx context.Context, g *errgroup.Group, cfg Config, a *app.App, clientC
 		MaxPendingReadings:   cfg.MaxPendingReadings,
 		MaxPendingBatches:    cfg.MaxPendingBatches,
 		MaxBodyBytesInFlight: cfg.MaxBodyBytesInFlight,
+		OpenReads:            cfg.OpenReads,
 		// Opened by the committer once it has checked the store against
 		// the chain (OnResumed below).
 		StartClosed: true,

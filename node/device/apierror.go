@@ -24,6 +24,9 @@ const (
 	ReasonPending      = "pending" // proof asked before the reading's epoch closed
 	ReasonPruned       = "pruned"  // committed, then removed by the stream's retention
 	ReasonUnavailable  = "unavailable"
+	// ReasonUnauthenticated: a proof asked without a reader signature of
+	// a gateway that serves proofs to permitted readers only.
+	ReasonUnauthenticated = "unauthenticated"
 )
 
 // APIError is a request the gateway answered with a refusal.

@@ -81,9 +81,9 @@ func (c *GRPCClient) Head(ctx context.Context, streamID string) (*gatewaypb.Head
 	return resp, nil
 }
 
-// Prove returns a reading with its Merkle proof.
-func (c *GRPCClient) Prove(ctx context.Context, streamID string, seq uint64) (*gatewaypb.ProveResponse, error) {
-	resp, err := c.gw.Prove(ctx, &gatewaypb.ProveRequest{StreamId: streamID, Seq: seq})
+// Prove returns a reading with its Merkle proof; reader as Client.Prove.
+func (c *GRPCClient) Prove(ctx context.Context, streamID string, seq uint64, reader *gatewaypb.ReaderSignature) (*gatewaypb.ProveResponse, error) {
+	resp, err := c.gw.Prove(ctx, &gatewaypb.ProveRequest{StreamId: streamID, Seq: seq, Reader: reader})
 	if err != nil {
 		return nil, apiErrorFromGRPC(ctx, err)
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"reflect"
 	"testing"
 	"time"
 
@@ -63,9 +64,13 @@ func TestGRPCClientMapsRefusals(t *testing.T) {
 				t.Fatalf("retry after %s, want %s", apiErr.RetryAfter, wantWait)
 			}
 
-			pr, err := c.Prove(ctx, id.StreamID, 2)
+			reader := testReader(t, g, id.StreamID, 2)
+			pr, err := c.Prove(ctx, id.StreamID, 2, reader)
 			if err != nil {
 				t.Fatal(err)
+			}
+			if got := g.lastReader(); !reflect.DeepEqual(got, reader) {
+				t.Fatalf("gateway saw reader %v, sent %v", got, reader)
 			}
 			_, root, _ := g.prove(id.StreamID, 2)
 			if err := pr.Proof.ToProof().Verify(root, 1); err != nil {

@@ -92,14 +92,16 @@ func (c *Client) Head(ctx context.Context, streamID string) (*gatewaypb.HeadResp
 }
 
 // Prove returns reading seq of the stream with its Merkle proof; Committed
-// is false until the epoch holding it is on chain.
-func (c *Client) Prove(ctx context.Context, streamID string, seq uint64) (*gatewaypb.ProveResponse, error) {
+// is false until the epoch holding it is on chain. reader is the request's
+// signature by an account allowed to read the stream
+// (gatewaypb.SignRead); nil only for gateways with open reads.
+func (c *Client) Prove(ctx context.Context, streamID string, seq uint64, reader *gatewaypb.ReaderSignature) (*gatewaypb.ProveResponse, error) {
 	if err := ingest.ValidateID("stream", streamID); err != nil {
 		return nil, permanent(err)
 	}
 	var out gatewaypb.ProveResponse
 	path := "/v1/streams/" + url.PathEscape(streamID) + "/readings/" + strconv.FormatUint(seq, 10) + "/proof"
-	if err := c.do(ctx, http.MethodGet, path, nil, &out); err != nil {
+	if err := c.do(ctx, http.MethodGet, path, nil, &out, reader.SetHeaders); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -116,7 +118,7 @@ func (c *Client) Health(ctx context.Context) (*Health, error) {
 
 // do runs one call: body (if any) as JSON, a 2xx answer decoded into out,
 // anything else turned into an *APIError.
-func (c *Client) do(ctx context.Context, method, path string, body, out any) error {
+func (c *Client) do(ctx context.Context, method, path string, body, out any, headers ...func(http.Header)) error {
 	var rd io.Reader
 	if body != nil {
 		b, err := json.Marshal(body)
@@ -133,6 +135,9 @@ func (c *Client) do(ctx context.Context, method, path string, body, out any) err
 		return permanent(err)
 	}
 	req.Header.Set("Accept", "application/json")
+	for _, set := range headers {
+		set(req.Header)
+	}
 	if body != nil {
 		req.Header.Set("Content-Type", "application/json")
 	}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 	"net/http/httptest"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -44,10 +45,20 @@ func TestClientIngestHeadProveHealth(t *testing.T) {
 		t.Fatalf("head = %+v, %v", head, err)
 	}
 
+	// A proof needs a reader signature; it reaches the gateway intact.
+	_, err = c.Prove(ctx, id.StreamID, 3, nil)
+	var unauth *device.APIError
+	if !errors.As(err, &unauth) || unauth.Status != http.StatusUnauthorized || unauth.Reason != device.ReasonUnauthenticated {
+		t.Fatalf("unsigned proof request: %v", err)
+	}
+	reader := testReader(t, g, id.StreamID, 3)
 	// A proof survives the JSON round trip and verifies against the root.
-	pr, err := c.Prove(ctx, id.StreamID, 3)
+	pr, err := c.Prove(ctx, id.StreamID, 3, reader)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if got := g.lastReader(); !reflect.DeepEqual(got, reader) {
+		t.Fatalf("gateway saw reader %v, sent %v", got, reader)
 	}
 	_, root, _ := g.prove(id.StreamID, 3)
 	if !pr.Committed || pr.Height != 7 || pr.Proof == nil {
@@ -73,7 +84,7 @@ func TestClientIngestHeadProveHealth(t *testing.T) {
 	if len(g.stored(id.StreamID)) != 4 {
 		t.Fatal("the replay changed the store")
 	}
-	_, err = c.Prove(ctx, id.StreamID, 5)
+	_, err = c.Prove(ctx, id.StreamID, 5, testReader(t, g, id.StreamID, 5))
 	if !errors.As(err, &apiErr) || apiErr.Status != http.StatusNotFound || apiErr.Reason != device.ReasonNotFound {
 		t.Fatalf("prove past head: %v", err)
 	}

@@ -18,6 +18,9 @@ import (
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/protoadapt"
 
+	"github.com/cosmos/cosmos-sdk/crypto/keys/secp256k1"
+	cryptotypes "github.com/cosmos/cosmos-sdk/crypto/types"
+
 	"github.com/trustedge/trustedge/node/device"
 	"github.com/trustedge/trustedge/node/gateway/gatewaypb"
 	"github.com/trustedge/trustedge/node/ingest"
@@ -42,6 +45,7 @@ type fakeGateway struct {
 	faults  []fault
 	calls   []ingestCall
 	heads   int
+	readers []*gatewaypb.ReaderSignature // of the proof requests, in order
 }
 
 type fakeStream struct {
@@ -231,6 +235,30 @@ func (g *fakeGateway) head(streamID string) (*gatewaypb.HeadResponse, *device.AP
 	return &gatewaypb.HeadResponse{StreamId: streamID, LastSeq: uint64(len(s.readings))}, nil
 }
 
+// proveFor answers a proof request as a gateway with read authorization
+// does: a signed request only (the fake keeps the signature for the test to
+// check instead of verifying it).
+func (g *fakeGateway) proveFor(streamID string, seq uint64, reader *gatewaypb.ReaderSignature) (*gatewaypb.ProveResponse, *device.APIError) {
+	if reader == nil {
+		return nil, refuse(http.StatusUnauthorized, device.ReasonUnauthenticated, "proofs are served to signed requests only")
+	}
+	g.mu.Lock()
+	g.readers = append(g.readers, reader)
+	g.mu.Unlock()
+	resp, _, apiErr := g.prove(streamID, seq)
+	return resp, apiErr
+}
+
+// lastReader is the signature of the last proof request.
+func (g *fakeGateway) lastReader() *gatewaypb.ReaderSignature {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if len(g.readers) == 0 {
+		return nil
+	}
+	return g.readers[len(g.readers)-1]
+}
+
 // prove builds a one-epoch commitment over every stream's stored readings
 // (one batch per stream) and proves reading seq of streamID against it.
 func (g *fakeGateway) prove(streamID string, seq uint64) (*gatewaypb.ProveResponse, []byte, *device.APIError) {
@@ -314,7 +342,12 @@ func (g *fakeGateway) handler() http.Handler {
 			writeError(w, refuse(http.StatusBadRequest, device.ReasonMalformed, "seq: %v", err), "")
 			return
 		}
-		resp, _, apiErr := g.prove(r.PathValue("id"), seq)
+		reader, err := gatewaypb.ReaderFromHeaders(r.Header)
+		if err != nil {
+			writeError(w, refuse(http.StatusBadRequest, device.ReasonMalformed, "%v", err), "")
+			return
+		}
+		resp, apiErr := g.proveFor(r.PathValue("id"), seq, reader)
 		if apiErr != nil {
 			writeError(w, apiErr, "")
 			return
@@ -428,7 +461,7 @@ func (s *grpcGateway) Head(_ context.Context, req *gatewaypb.HeadRequest) (*gate
 }
 
 func (s *grpcGateway) Prove(_ context.Context, req *gatewaypb.ProveRequest) (*gatewaypb.ProveResponse, error) {
-	resp, _, apiErr := s.g.prove(req.StreamId, req.Seq)
+	resp, apiErr := s.g.proveFor(req.StreamId, req.Seq, req.Reader)
 	if apiErr != nil {
 		return nil, s.status(apiErr)
 	}
@@ -454,4 +487,18 @@ func (g *fakeGateway) serveGRPC(noDetails bool) *device.GRPCClient {
 	}
 	g.t.Cleanup(func() { _ = c.Close() })
 	return c
+}
+
+// testReader is a reader account's signature of a proof request to g.
+func testReader(t testing.TB, g *fakeGateway, streamID string, seq uint64) *gatewaypb.ReaderSignature {
+	t.Helper()
+	key := secp256k1.GenPrivKeyFromSecret([]byte("device-test/reader"))
+	r, err := gatewaypb.SignRead(func(msg []byte) ([]byte, cryptotypes.PubKey, error) {
+		sig, err := key.Sign(msg)
+		return sig, key.PubKey(), err
+	}, g.chainID, g.operator, streamID, seq, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
 }

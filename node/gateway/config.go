@@ -56,6 +56,12 @@ type Config struct {
 	// plane opens it once its committer has checked the store against the
 	// chain.
 	StartClosed bool
+	// OpenReads serves proofs (which carry reading payloads) to anyone
+	// who reaches the gateway. Off by default: a proof request must be
+	// signed by the stream's owner or by an account x/access allows
+	// "read" on "stream/<id>" (readauth.go). For gateways that only
+	// trusted networks reach.
+	OpenReads bool
 }
 
 func (c Config) withDefaults() Config {

@@ -39,6 +39,9 @@ const (
 	// ReasonTimeout: the HTTP body did not arrive at the minimum rate
 	// (408; nothing stored, the device resends).
 	ReasonTimeout Reason = "timeout"
+	// ReasonUnauthenticated: a proof request without a reader signature on
+	// a gateway that serves proofs to permitted readers only (401).
+	ReasonUnauthenticated Reason = "unauthenticated"
 )
 
 // reasonCodes maps each reason to its HTTP status and gRPC code, so the two
@@ -47,19 +50,20 @@ var reasonCodes = map[Reason]struct {
 	http int
 	grpc codes.Code
 }{
-	ReasonMalformed:    {http.StatusBadRequest, codes.InvalidArgument},
-	ReasonBadSignature: {http.StatusUnauthorized, codes.Unauthenticated},
-	ReasonForbidden:    {http.StatusForbidden, codes.PermissionDenied},
-	ReasonMisdirected:  {http.StatusMisdirectedRequest, codes.FailedPrecondition},
-	ReasonReplay:       {http.StatusConflict, codes.AlreadyExists},
-	ReasonGap:          {http.StatusConflict, codes.OutOfRange},
-	ReasonTooLarge:     {http.StatusRequestEntityTooLarge, codes.ResourceExhausted},
-	ReasonRateLimited:  {http.StatusTooManyRequests, codes.ResourceExhausted},
-	ReasonNotFound:     {http.StatusNotFound, codes.NotFound},
-	ReasonPending:      {http.StatusNotFound, codes.NotFound},
-	ReasonPruned:       {http.StatusGone, codes.NotFound},
-	ReasonUnavailable:  {http.StatusServiceUnavailable, codes.Unavailable},
-	ReasonTimeout:      {http.StatusRequestTimeout, codes.DeadlineExceeded},
+	ReasonMalformed:       {http.StatusBadRequest, codes.InvalidArgument},
+	ReasonBadSignature:    {http.StatusUnauthorized, codes.Unauthenticated},
+	ReasonForbidden:       {http.StatusForbidden, codes.PermissionDenied},
+	ReasonMisdirected:     {http.StatusMisdirectedRequest, codes.FailedPrecondition},
+	ReasonReplay:          {http.StatusConflict, codes.AlreadyExists},
+	ReasonGap:             {http.StatusConflict, codes.OutOfRange},
+	ReasonTooLarge:        {http.StatusRequestEntityTooLarge, codes.ResourceExhausted},
+	ReasonRateLimited:     {http.StatusTooManyRequests, codes.ResourceExhausted},
+	ReasonNotFound:        {http.StatusNotFound, codes.NotFound},
+	ReasonPending:         {http.StatusNotFound, codes.NotFound},
+	ReasonPruned:          {http.StatusGone, codes.NotFound},
+	ReasonUnavailable:     {http.StatusServiceUnavailable, codes.Unavailable},
+	ReasonTimeout:         {http.StatusRequestTimeout, codes.DeadlineExceeded},
+	ReasonUnauthenticated: {http.StatusUnauthorized, codes.Unauthenticated},
 }
 
 // Error is a refused request. It is the error every Gateway method returns,

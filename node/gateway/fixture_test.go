@@ -7,11 +7,13 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
 	"cosmossdk.io/log/v2"
 
+	cryptotypes "github.com/cosmos/cosmos-sdk/crypto/types"
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
 	"github.com/trustedge/trustedge/app/apptesting"
@@ -187,6 +189,52 @@ func (e *env) get(path string) *httptest.ResponseRecorder {
 	rec := httptest.NewRecorder()
 	e.h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, path, nil))
 	return rec
+}
+
+// accountSigner signs as acct's account key (what a keyring does).
+func accountSigner(acct *apptesting.Account) gatewaypb.SignFunc {
+	return func(msg []byte) ([]byte, cryptotypes.PubKey, error) {
+		sig, err := acct.PrivKey.Sign(msg)
+		return sig, acct.PrivKey.PubKey(), err
+	}
+}
+
+// readerSig is acct's signature of a proof request to this gateway.
+func (e *env) readerSig(acct *apptesting.Account, stream string, seq uint64, at time.Time) *gatewaypb.ReaderSignature {
+	e.t.Helper()
+	r, err := gatewaypb.SignRead(accountSigner(acct), e.chain.ChainID, e.home.Operator.String(), stream, seq, at)
+	require.NoError(e.t, err)
+	return r
+}
+
+// proofPath is the HTTP path of a reading's proof.
+func proofPath(stream string, seq uint64) string {
+	return fmt.Sprintf("/v1/streams/%s/readings/%d/proof", stream, seq)
+}
+
+// getSigned is GET path with r in the reader headers.
+func (e *env) getSigned(path string, r *gatewaypb.ReaderSignature) *httptest.ResponseRecorder {
+	req := httptest.NewRequest(http.MethodGet, path, nil)
+	r.SetHeaders(req.Header)
+	rec := httptest.NewRecorder()
+	e.h.ServeHTTP(rec, req)
+	return rec
+}
+
+// getWithHeaders is GET path with extra headers.
+func (e *env) getWithHeaders(path string, h map[string]string) *httptest.ResponseRecorder {
+	req := httptest.NewRequest(http.MethodGet, path, nil)
+	for k, v := range h {
+		req.Header.Set(k, v)
+	}
+	rec := httptest.NewRecorder()
+	e.h.ServeHTTP(rec, req)
+	return rec
+}
+
+// proveAs asks for the proof of (stream, seq), signed by acct now.
+func (e *env) proveAs(acct *apptesting.Account, stream string, seq uint64) *httptest.ResponseRecorder {
+	return e.getSigned(proofPath(stream, seq), e.readerSig(acct, stream, seq, time.Now()))
 }
 
 // head is the stream's last acknowledged seq in the store.

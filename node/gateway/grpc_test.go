@@ -4,6 +4,7 @@ import (
 	"context"
 	"net"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 	"google.golang.org/grpc"
@@ -93,7 +94,7 @@ func TestGRPC(t *testing.T) {
 		})
 	}
 
-	_, err = c.Prove(ctx, &gatewaypb.ProveRequest{StreamId: d.Stream, Seq: 3})
+	_, err = c.Prove(ctx, &gatewaypb.ProveRequest{StreamId: d.Stream, Seq: 3, Reader: e.readerSig(e.owner, d.Stream, 3, time.Now())})
 	require.Equal(t, codes.NotFound, status.Code(err))
 	require.Contains(t, status.Convert(err).Message(), "pending")
 }

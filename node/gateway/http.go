@@ -103,7 +103,14 @@ func (g *Gateway) serveProve(w http.ResponseWriter, r *http.Request) {
 		writeError(w, e)
 		return
 	}
-	resp, err := g.Prove(ctx, &gatewaypb.ProveRequest{StreamId: r.PathValue("id"), Seq: seq})
+	reader, err := gatewaypb.ReaderFromHeaders(r.Header)
+	if err != nil {
+		e := newError(ReasonMalformed, "%v", err)
+		g.logQuery(ctx, "prove", r.PathValue("id"), seq, time.Now(), e)
+		writeError(w, e)
+		return
+	}
+	resp, err := g.Prove(ctx, &gatewaypb.ProveRequest{StreamId: r.PathValue("id"), Seq: seq, Reader: reader})
 	if err != nil {
 		writeError(w, asError(err))
 		return

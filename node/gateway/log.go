@@ -38,11 +38,12 @@ func (g *Gateway) logIngest(ctx context.Context, req *gatewaypb.IngestRequest, s
 }
 
 // logQuery writes the one line a head or prove request gets.
-func (g *Gateway) logQuery(ctx context.Context, op, stream string, seq uint64, start time.Time, e *Error) {
+func (g *Gateway) logQuery(ctx context.Context, op, stream string, seq uint64, start time.Time, e *Error, extra ...any) {
 	kv := []any{"transport", transportOf(ctx), "stream", stream}
 	if seq != 0 {
 		kv = append(kv, "seq", seq)
 	}
+	kv = append(kv, extra...)
 	g.logResult(op, kv, start, e)
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"net/http/httptest"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -24,14 +25,14 @@ func TestProve(t *testing.T) {
 	n := e.addDevice("neighbour", devicetypes.KEY_TYPE_SECP256K1, e.home)
 	requireOK(t, e.postJSON(e.signedBatch(d, d.Key, 1, 10)))
 	requireOK(t, e.postJSON(e.perReadingBatch(n, 1, 3)))
-	path := "/v1/streams/" + d.Stream + "/readings/7/proof"
+	prove7 := func() *httptest.ResponseRecorder { return e.proveAs(e.owner, d.Stream, 7) }
 
-	body := requireRefused(t, e.get(path), http.StatusNotFound, gateway.ReasonPending)
+	body := requireRefused(t, prove7(), http.StatusNotFound, gateway.ReasonPending)
 	require.Contains(t, body.Message, "pending")
 
 	ep, err := e.store.CloseEpoch(1)
 	require.NoError(t, err)
-	resp := proveOK(t, e.get(path))
+	resp := proveOK(t, prove7())
 	require.False(t, resp.Committed)
 	require.Zero(t, resp.Height)
 	p := resp.Proof.ToProof()
@@ -51,13 +52,13 @@ func TestProve(t *testing.T) {
 	require.True(t, found)
 	require.NoError(t, e.store.MarkCommitted(1, commit.Height))
 
-	resp = proveOK(t, e.get(path))
+	resp = proveOK(t, prove7())
 	require.True(t, resp.Committed)
 	require.Equal(t, commit.Height, resp.Height)
 	require.NoError(t, resp.Proof.ToProof().Verify(commit.Root, uint64(commit.StreamCount)), "proof checks against the on-chain root")
 
 	// A proof of a reading that was never acknowledged does not exist.
-	body = requireRefused(t, e.get("/v1/streams/"+d.Stream+"/readings/11/proof"), http.StatusNotFound, gateway.ReasonNotFound)
+	body = requireRefused(t, e.proveAs(e.owner, d.Stream, 11), http.StatusNotFound, gateway.ReasonNotFound)
 	require.Contains(t, body.Message, "unknown")
 	requireRefused(t, e.get("/v1/streams/"+d.Stream+"/readings/x7/proof"), http.StatusBadRequest, gateway.ReasonMalformed)
 	requireRefused(t, e.get("/v1/streams/"+d.Stream+"/readings/0/proof"), http.StatusBadRequest, gateway.ReasonMalformed)

@@ -51,7 +51,7 @@ func (g *Gateway) Prove(ctx context.Context, req *gatewaypb.ProveRequest) (*gate
 	defer g.leave()
 	start := time.Now()
 	resp, e := g.prove(ctx, req)
-	g.logQuery(ctx, "prove", req.GetStreamId(), req.GetSeq(), start, e)
+	g.logQuery(ctx, "prove", req.GetStreamId(), req.GetSeq(), start, e, "reader", g.readerAddress(req.Reader))
 	if e != nil {
 		return nil, e
 	}
@@ -67,7 +67,12 @@ func (g *Gateway) prove(ctx context.Context, req *gatewaypb.ProveRequest) (*gate
 	}
 	// A closed stream's readings stay provable, so only existence and home
 	// are checked, not status.
-	if _, e := g.homeStream(ctx, g.cache.at(), req.StreamId); e != nil {
+	c := g.cache.at()
+	s, e := g.homeStream(ctx, c, req.StreamId)
+	if e != nil {
+		return nil, e
+	}
+	if e := g.authorizeRead(ctx, c, s, req.Seq, req.Reader); e != nil {
 		return nil, e
 	}
 	// A proof re-reads and re-hashes its whole batch: bound how many run at

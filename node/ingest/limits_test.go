@@ -51,3 +51,28 @@ func TestSignBytesBindEverything(t *testing.T) {
 		t.Error("a reading signature could be replayed as a batch signature")
 	}
 }
+
+func TestReadSignBytesBindEverything(t *testing.T) {
+	base := string(ReadSignBytes("c", "g", "s", 7, 1000))
+	if len(base) != 32 {
+		t.Fatalf("digest is %d bytes", len(base))
+	}
+	variants := map[string][]byte{
+		"chain":     ReadSignBytes("c2", "g", "s", 7, 1000),
+		"gateway":   ReadSignBytes("c", "g2", "s", 7, 1000),
+		"stream":    ReadSignBytes("c", "g", "s2", 7, 1000),
+		"seq":       ReadSignBytes("c", "g", "s", 8, 1000),
+		"signed_at": ReadSignBytes("c", "g", "s", 7, 1001),
+		"shift":     ReadSignBytes("c", "gs", "", 7, 1000),
+	}
+	for name, v := range variants {
+		if string(v) == base {
+			t.Errorf("changing %s does not change the read sign bytes", name)
+		}
+	}
+	// Same header fields in the device slots: the tag keeps a read
+	// signature from ever standing for a reading signature.
+	if base == string(ReadingSignBytes("c", "g", "s", 7, 1000, nil)) {
+		t.Error("a read signature equals a reading signature")
+	}
+}

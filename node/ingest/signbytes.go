@@ -15,6 +15,7 @@ import (
 const (
 	batchSigTag   = "trustedge/ingest-batch/v1"
 	readingSigTag = "trustedge/ingest-reading/v1"
+	readSigTag    = "trustedge/read-proof/v1"
 )
 
 // BatchReading is what the signature covers of each reading in a batch.
@@ -48,6 +49,20 @@ func ReadingSignBytes(chainID, streamID, deviceID string, seq uint64, time int64
 	var buf [8]byte
 	h.Write(binary.BigEndian.AppendUint64(buf[:0], seq))
 	writeReading(h, time, payload)
+	return h.Sum(nil)
+}
+
+// ReadSignBytes is the 32-byte digest a reader's account key signs to be
+// served the proof of reading seq of a stream by one gateway: the chain id
+// and the gateway's operator address keep the signature from being used on
+// another chain or gateway, and signedAt (unix seconds) from being used
+// past the gateway's window.
+func ReadSignBytes(chainID, gatewayNode, streamID string, seq uint64, signedAt int64) []byte {
+	h := sha256.New()
+	writeHeader(h, readSigTag, chainID, gatewayNode, streamID)
+	var buf [16]byte
+	b := binary.BigEndian.AppendUint64(buf[:0], seq)
+	h.Write(binary.BigEndian.AppendUint64(b, uint64(signedAt)))
 	return h.Sum(nil)
 }
 

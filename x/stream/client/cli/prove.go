@@ -18,6 +18,8 @@ import (
 
 	"github.com/cosmos/cosmos-sdk/client"
 	"github.com/cosmos/cosmos-sdk/client/flags"
+	cryptotypes "github.com/cosmos/cosmos-sdk/crypto/types"
+	"github.com/cosmos/cosmos-sdk/types/tx/signing"
 
 	"github.com/trustedge/trustedge/node/gateway/gatewaypb"
 	"github.com/trustedge/trustedge/x/stream/types"
@@ -51,7 +53,7 @@ func NewProveCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:     "prove <stream-id> <seq>",
 		Short:   "Prove a reading: fetch its Merkle proof from the edge gateway and verify it against the chain",
-		Example: "trustedged query stream prove pm25-001.pm25 42 --gateway http://127.0.0.1:8080 --node tcp://127.0.0.1:26657",
+		Example: "trustedged query stream prove pm25-001.pm25 42 --from demo-owner --gateway http://127.0.0.1:8080 --node tcp://127.0.0.1:26657",
 		Args:    cobra.ExactArgs(2),
 		// A failed proof is an answer, not a usage mistake: print the reason only.
 		SilenceUsage: true,
@@ -66,7 +68,21 @@ func NewProveCmd() *cobra.Command {
 			}
 			gw, _ := cmd.Flags().GetString(flagGateway)
 			wait, _ := cmd.Flags().GetDuration(flagWait)
-			res, err := Prove(cmd.Context(), clientCtx, gw, args[0], seq, wait)
+			from, _ := cmd.Flags().GetString(flags.FlagFrom)
+			// The SDK re-opens the keyring for a new backend only; a new
+			// directory needs it too.
+			if from != "" && cmd.Flags().Changed(flags.FlagKeyringDir) && !cmd.Flags().Changed(flags.FlagKeyringBackend) && clientCtx.Keyring != nil {
+				kr, err := client.NewKeyringFromBackend(clientCtx, clientCtx.Keyring.Backend())
+				if err != nil {
+					return err
+				}
+				clientCtx = clientCtx.WithKeyring(kr)
+			}
+			sign, err := keyringSigner(clientCtx, from)
+			if err != nil {
+				return err
+			}
+			res, err := Prove(cmd.Context(), clientCtx, gw, args[0], seq, wait, sign)
 			if err != nil {
 				return err
 			}
@@ -85,18 +101,43 @@ func NewProveCmd() *cobra.Command {
 	}
 	cmd.Flags().String(flagGateway, "http://127.0.0.1:8080", "ingest gateway of the stream's home edge node")
 	cmd.Flags().Duration(flagWait, 10*time.Second, "how long to wait for the reading's epoch to be committed")
+	cmd.Flags().String(flags.FlagFrom, "", "keyring key (name or address) that signs the proof request: the stream's owner or an account x/access allows \"read\" on the stream (omit only for gateways started with --gateway.open-reads)")
+	cmd.Flags().String(flags.FlagKeyringBackend, "", "keyring backend of --from (os|file|test; default: client.toml's)")
+	cmd.Flags().String(flags.FlagKeyringDir, "", "keyring directory of --from (default: the home directory)")
 	flags.AddQueryFlagsToCmd(cmd)
 	return cmd
 }
 
+// keyringSigner signs with the keyring key from names ("": no signer).
+func keyringSigner(clientCtx client.Context, from string) (gatewaypb.SignFunc, error) {
+	if from == "" {
+		return nil, nil
+	}
+	if clientCtx.Keyring == nil {
+		return nil, fmt.Errorf("--%s %s: no keyring (set --%s or keyring-backend in client.toml)", flags.FlagFrom, from, flags.FlagKeyringBackend)
+	}
+	_, name, _, err := client.GetFromFields(clientCtx, clientCtx.Keyring, from)
+	if err != nil {
+		return nil, fmt.Errorf("--%s %s: %w", flags.FlagFrom, from, err)
+	}
+	return func(msg []byte) ([]byte, cryptotypes.PubKey, error) {
+		return clientCtx.Keyring.Sign(name, msg, signing.SignMode_SIGN_MODE_DIRECT)
+	}, nil
+}
+
 // Prove fetches the proof of (stream, seq) from the gateway, waiting up to
 // wait for its epoch to reach the chain, and verifies it on the chain the
-// client context points at.
-func Prove(ctx context.Context, clientCtx client.Context, gateway, streamID string, seq uint64, wait time.Duration) (*ProveResult, error) {
+// client context points at. sign signs each request for the stream's home
+// gateway (nil: unsigned, which only gateways with open reads answer).
+func Prove(ctx context.Context, clientCtx client.Context, gateway, streamID string, seq uint64, wait time.Duration, sign gatewaypb.SignFunc) (*ProveResult, error) {
 	qc := types.NewQueryClient(clientCtx)
+	reader, err := readerFor(ctx, clientCtx, qc, streamID, seq, sign)
+	if err != nil {
+		return nil, err
+	}
 	deadline := time.Now().Add(wait)
 	for {
-		resp, err := fetchProof(ctx, gateway, streamID, seq)
+		resp, err := fetchProof(ctx, gateway, streamID, seq, reader)
 		if err == nil && resp.Committed && resp.Proof != nil {
 			res, verr := verifyOnChain(ctx, qc, clientCtx.NodeURI, streamID, seq, resp.Proof)
 			// The gateway's node may be a block ahead of the one asked:
@@ -128,12 +169,46 @@ var (
 	errChainBehind = errors.New("the queried node has not reached the block that committed the epoch yet")
 )
 
-func fetchProof(ctx context.Context, gateway, streamID string, seq uint64) (*gatewaypb.ProveResponse, error) {
+// readerFor returns what signs each attempt: a fresh signature (the
+// gateway takes one for a minute) for the chain's id and the stream's home
+// node as the chain names them. nil when sign is nil.
+func readerFor(ctx context.Context, clientCtx client.Context, qc types.QueryClient, streamID string, seq uint64, sign gatewaypb.SignFunc) (func() (*gatewaypb.ReaderSignature, error), error) {
+	if sign == nil {
+		return func() (*gatewaypb.ReaderSignature, error) { return nil, nil }, nil
+	}
+	st, err := qc.Stream(ctx, &types.QueryStreamRequest{StreamId: streamID})
+	if err != nil {
+		return nil, fmt.Errorf("stream %s on chain: %w", streamID, err)
+	}
+	chainID := clientCtx.ChainID
+	if chainID == "" {
+		node, err := clientCtx.GetNode()
+		if err != nil {
+			return nil, fmt.Errorf("chain id (set --%s): %w", flags.FlagChainID, err)
+		}
+		status, err := node.Status(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("chain id from %s (or set --%s): %w", clientCtx.NodeURI, flags.FlagChainID, err)
+		}
+		chainID = status.NodeInfo.Network
+	}
+	home := st.Stream.HomeNode
+	return func() (*gatewaypb.ReaderSignature, error) {
+		return gatewaypb.SignRead(sign, chainID, home, streamID, seq, time.Now())
+	}, nil
+}
+
+func fetchProof(ctx context.Context, gateway, streamID string, seq uint64, reader func() (*gatewaypb.ReaderSignature, error)) (*gatewaypb.ProveResponse, error) {
 	u := strings.TrimRight(gateway, "/") + "/v1/streams/" + url.PathEscape(streamID) + "/readings/" + strconv.FormatUint(seq, 10) + "/proof"
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
 	if err != nil {
 		return nil, err
 	}
+	r, err := reader()
+	if err != nil {
+		return nil, err
+	}
+	r.SetHeaders(req.Header)
 	hresp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		return nil, fmt.Errorf("gateway %s: %w", gateway, err)

@@ -7,11 +7,17 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 	"google.golang.org/grpc"
 
+	"github.com/cosmos/cosmos-sdk/client"
+	"github.com/cosmos/cosmos-sdk/crypto/keys/secp256k1"
+	cryptotypes "github.com/cosmos/cosmos-sdk/crypto/types"
+
 	"github.com/trustedge/trustedge/node/gateway/gatewaypb"
+	"github.com/trustedge/trustedge/node/ingest"
 	"github.com/trustedge/trustedge/x/stream/proof"
 	"github.com/trustedge/trustedge/x/stream/types"
 )
@@ -119,19 +125,64 @@ func TestFetchProofAnswers(t *testing.T) {
 	ctx := context.Background()
 
 	srv := answer(http.StatusOK, gatewaypb.ProveResponse{Committed: true, Proof: &p})
-	resp, err := fetchProof(ctx, srv.URL, "s", 3)
+	resp, err := fetchProof(ctx, srv.URL, "s", 3, unsigned)
 	srv.Close()
 	require.NoError(t, err)
 	require.Equal(t, p.Payload, resp.Proof.Payload)
 
 	srv = answer(http.StatusNotFound, map[string]string{"error": "pending", "message": "in no closed epoch yet"})
-	_, err = fetchProof(ctx, srv.URL, "s", 3)
+	_, err = fetchProof(ctx, srv.URL, "s", 3, unsigned)
 	srv.Close()
 	require.ErrorIs(t, err, errNotYet)
 
 	srv = answer(http.StatusGone, map[string]string{"error": "pruned", "message": "retention removed it"})
-	_, err = fetchProof(ctx, srv.URL, "s", 3)
+	_, err = fetchProof(ctx, srv.URL, "s", 3, unsigned)
 	srv.Close()
 	require.ErrorContains(t, err, "pruned retention removed it")
 	require.NotErrorIs(t, err, errNotYet)
+}
+
+func unsigned() (*gatewaypb.ReaderSignature, error) { return nil, nil }
+
+// With --from, every request carries a fresh signature by that key for the
+// chain's id and the stream's home node as the chain names them, in the
+// headers the gateway reads.
+func TestProveSignsEachRequest(t *testing.T) {
+	ctx := context.Background()
+	key := secp256k1.GenPrivKeyFromSecret([]byte("cli-test/reader"))
+	sign := func(msg []byte) ([]byte, cryptotypes.PubKey, error) {
+		sig, err := key.Sign(msg)
+		return sig, key.PubKey(), err
+	}
+	reader, err := readerFor(ctx, client.Context{}.WithChainID("chain-x"), fakeChain{homeNode: home}, "s", 3, sign)
+	require.NoError(t, err)
+
+	p, _, _ := proofOf(t)
+	var got []*gatewaypb.ReaderSignature
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		rs, err := gatewaypb.ReaderFromHeaders(r.Header)
+		require.NoError(t, err)
+		got = append(got, rs)
+		_ = json.NewEncoder(w).Encode(gatewaypb.ProveResponse{Committed: true, Proof: &p})
+	}))
+	defer srv.Close()
+	for range 2 {
+		_, err = fetchProof(ctx, srv.URL, "s", 3, reader)
+		require.NoError(t, err)
+	}
+	require.Len(t, got, 2)
+	for _, rs := range got {
+		require.NotNil(t, rs)
+		require.Equal(t, key.PubKey().Bytes(), rs.PubKey)
+		require.True(t, key.PubKey().VerifySignature(ingest.ReadSignBytes("chain-x", home, "s", 3, rs.SignedAt), rs.Signature),
+			"signed for this chain, the home node, stream and seq")
+		require.InDelta(t, time.Now().Unix(), rs.SignedAt, 5)
+	}
+
+	// Without --from nothing is signed (gateways with open reads).
+	none, err := readerFor(ctx, client.Context{}, fakeChain{homeNode: home}, "s", 3, nil)
+	require.NoError(t, err)
+	r, err := none()
+	require.NoError(t, err)
+	require.Nil(t, r)
 }

@@ -1,0 +1,151 @@
+package gateway_test
+
+import (
+	"context"
+	"net/http"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+
+	"github.com/trustedge/trustedge/app/apptesting"
+	"github.com/trustedge/trustedge/node/gateway"
+	"github.com/trustedge/trustedge/node/gateway/gatewaypb"
+	accesstypes "github.com/trustedge/trustedge/x/access/types"
+	devicetypes "github.com/trustedge/trustedge/x/device/types"
+)
+
+// provable is a device whose first 5 readings are in closed epoch 1.
+func provable(t *testing.T, e *env, id string) device {
+	t.Helper()
+	d := e.addDevice(id, devicetypes.KEY_TYPE_ED25519, e.home)
+	requireOK(t, e.postJSON(e.signedBatch(d, d.Key, 1, 5)))
+	_, err := e.store.CloseEpoch(1)
+	require.NoError(t, err)
+	return d
+}
+
+// TestProveReadAuthorization: a proof carries the reading's payload, so the
+// gateway serves it only to a request signed by the stream's owner or by an
+// account x/access allows "read" on the stream, for this chain, gateway,
+// stream and seq, within a minute. Every refusal is a clear error.
+func TestProveReadAuthorization(t *testing.T) {
+	e := newEnv(t)
+	d := provable(t, e, "guarded")
+	path := proofPath(d.Stream, 3)
+	reader := apptesting.NewAccount("read-auth/reader") // no account on chain: reading needs none
+
+	body := requireRefused(t, e.get(path), http.StatusUnauthorized, gateway.ReasonUnauthenticated)
+	require.Contains(t, body.Message, "--from")
+
+	p := proveOK(t, e.proveAs(e.owner, d.Stream, 3))
+	require.Equal(t, uint64(3), p.Proof.Seq, "the owner reads")
+
+	body = requireRefused(t, e.proveAs(reader, d.Stream, 3), http.StatusForbidden, gateway.ReasonForbidden)
+	require.Contains(t, body.Message, reader.String())
+	require.Contains(t, body.Message, `"read" on "stream/guarded.pm25"`)
+
+	// Forged and misused signatures.
+	now := time.Now()
+	for name, r := range map[string]*gatewaypb.ReaderSignature{
+		"signed for another seq":      e.readerSig(e.owner, d.Stream, 4, now),
+		"signed two minutes ago":      e.readerSig(e.owner, d.Stream, 3, now.Add(-2*time.Minute)),
+		"signed two minutes ahead":    e.readerSig(e.owner, d.Stream, 3, now.Add(2*time.Minute)),
+		"another account's signature": {PubKey: reader.PrivKey.PubKey().Bytes(), SignedAt: now.Unix(), Signature: e.readerSig(e.owner, d.Stream, 3, now).Signature},
+		"signed for another gateway": func() *gatewaypb.ReaderSignature {
+			r, err := gatewaypb.SignRead(accountSigner(e.owner), e.chain.ChainID, e.other.Operator.String(), d.Stream, 3, now)
+			require.NoError(t, err)
+			return r
+		}(),
+		"signed for another chain": func() *gatewaypb.ReaderSignature {
+			r, err := gatewaypb.SignRead(accountSigner(e.owner), "other-chain", e.home.Operator.String(), d.Stream, 3, now)
+			require.NoError(t, err)
+			return r
+		}(),
+	} {
+		t.Run(name, func(t *testing.T) {
+			requireRefused(t, e.getSigned(path, r), http.StatusUnauthorized, gateway.ReasonBadSignature)
+		})
+	}
+	good := e.readerSig(e.owner, d.Stream, 3, now)
+	short := *good
+	short.PubKey = short.PubKey[:20]
+	requireRefused(t, e.getSigned(path, &short), http.StatusBadRequest, gateway.ReasonMalformed)
+	partial := e.getWithHeaders(path, map[string]string{gatewaypb.HeaderReaderKey: "AAAA"})
+	body = requireRefused(t, partial, http.StatusBadRequest, gateway.ReasonMalformed)
+	require.Contains(t, body.Message, gatewaypb.HeaderReaderSignature)
+
+	// A read grant admits the reader, on this stream only; revoking it
+	// shuts the reader out at the next block.
+	e.chain.DeliverTx(e.authority, &accesstypes.MsgGrant{
+		Granter: e.authority.String(), Subject: accesstypes.AccountSubject(reader.String()),
+		Resource: gateway.StreamResource(d.Stream), Actions: []string{accesstypes.ActionRead},
+	})
+	p = proveOK(t, e.proveAs(reader, d.Stream, 3))
+	require.Equal(t, d.Stream, p.Proof.StreamId)
+	other := provableNext(t, e, "unguarded")
+	requireRefused(t, e.proveAs(reader, other.Stream, 1), http.StatusForbidden, gateway.ReasonForbidden)
+
+	ids := grantIDs(t, e, accesstypes.AccountSubject(reader.String()))
+	require.Len(t, ids, 1)
+	e.chain.DeliverTx(e.authority, &accesstypes.MsgRevoke{Sender: e.authority.String(), GrantId: ids[0]})
+	requireRefused(t, e.proveAs(reader, d.Stream, 3), http.StatusForbidden, gateway.ReasonForbidden)
+
+	// Heads stay open: devices, which have no account, resume from them.
+	require.Equal(t, http.StatusOK, e.get("/v1/streams/"+d.Stream+"/head").Code)
+}
+
+// provableNext adds a device whose first reading is in the next closed epoch.
+func provableNext(t *testing.T, e *env, id string) device {
+	t.Helper()
+	d := e.addDevice(id, devicetypes.KEY_TYPE_ED25519, e.home)
+	requireOK(t, e.postJSON(e.signedBatch(d, d.Key, 1, 1)))
+	last, err := e.store.LastEpoch()
+	require.NoError(t, err)
+	_, err = e.store.CloseEpoch(last.Number + 1)
+	require.NoError(t, err)
+	return d
+}
+
+// TestProveReadAuthorizationGRPC: the same rule over gRPC, the signature in
+// the request's reader field.
+func TestProveReadAuthorizationGRPC(t *testing.T) {
+	e := newEnv(t)
+	d := provable(t, e, "guarded-grpc")
+	c := e.grpcClient()
+	ctx := context.Background()
+
+	_, err := c.Prove(ctx, &gatewaypb.ProveRequest{StreamId: d.Stream, Seq: 2})
+	require.Equal(t, codes.Unauthenticated, status.Code(err))
+	ge, ok := gateway.ErrorFromGRPC(err)
+	require.True(t, ok)
+	require.Equal(t, gateway.ReasonUnauthenticated, ge.Reason)
+
+	stranger := apptesting.NewAccount("read-auth/grpc-stranger")
+	_, err = c.Prove(ctx, &gatewaypb.ProveRequest{StreamId: d.Stream, Seq: 2, Reader: e.readerSig(stranger, d.Stream, 2, time.Now())})
+	require.Equal(t, codes.PermissionDenied, status.Code(err))
+
+	resp, err := c.Prove(ctx, &gatewaypb.ProveRequest{StreamId: d.Stream, Seq: 2, Reader: e.readerSig(e.owner, d.Stream, 2, time.Now())})
+	require.NoError(t, err)
+	require.Equal(t, uint64(2), resp.Proof.Seq)
+}
+
+// TestProveOpenReads: with OpenReads a gateway serves proofs unsigned.
+func TestProveOpenReads(t *testing.T) {
+	e := newEnv(t, func(c *gateway.Config) { c.OpenReads = true })
+	d := provable(t, e, "open")
+	p := proveOK(t, e.get(proofPath(d.Stream, 5)))
+	require.Equal(t, uint64(5), p.Proof.Seq)
+}
+
+// grantIDs lists the ids of subject's grants.
+func grantIDs(t *testing.T, e *env, subject string) []uint64 {
+	t.Helper()
+	it, err := e.chain.App.AccessKeeper.Grants.Indexes.BySubject.MatchExact(e.chain.Context(), subject)
+	require.NoError(t, err)
+	ids, err := it.PrimaryKeys()
+	require.NoError(t, err)
+	return ids
+}
