@@ -3,12 +3,15 @@ package cmd
 import (
 	"errors"
 	"os"
+	"path"
 	"path/filepath"
+	"strings"
 	"time"
 
 	cmtcfg "github.com/cometbft/cometbft/config"
 	dbm "github.com/cosmos/cosmos-db"
 	"github.com/spf13/cobra"
+	"github.com/spf13/viper"
 
 	"cosmossdk.io/log/v2"
 
@@ -130,7 +133,10 @@ func initAppConfig() (string, any) {
 // data plane's close delay). A config.toml it has just written is written
 // again with ours.
 func interceptConfigs(cmd *cobra.Command, appTemplate string, appConfig any) error {
-	home, _ := cmd.Flags().GetString(flags.FlagHome)
+	home, err := sdkHome(cmd)
+	if err != nil {
+		return err
+	}
 	cfgFile := filepath.Join(home, "config", "config.toml")
 	_, statErr := os.Stat(cfgFile)
 	fresh := home != "" && os.IsNotExist(statErr)
@@ -149,6 +155,28 @@ func interceptConfigs(cmd *cobra.Command, appTemplate string, appConfig any) err
 	sctx.Config.Consensus.TimeoutCommit = want
 	cmtcfg.WriteConfigFile(cfgFile, sctx.Config)
 	return nil
+}
+
+// sdkHome is the home InterceptConfigsPreRunHandler will use: --home when
+// given, else the <EXECUTABLE>_HOME environment variable
+// (TRUSTEDGED_HOME), else the flag's default — read through a viper set up
+// as the SDK sets up its own.
+func sdkHome(cmd *cobra.Command) (string, error) {
+	exe, err := os.Executable()
+	if err != nil {
+		return "", err
+	}
+	v := viper.New()
+	if err := v.BindPFlags(cmd.Flags()); err != nil {
+		return "", err
+	}
+	if err := v.BindPFlags(cmd.PersistentFlags()); err != nil {
+		return "", err
+	}
+	v.SetEnvPrefix(path.Base(exe))
+	v.SetEnvKeyReplacer(strings.NewReplacer(".", "_", "-", "_"))
+	v.AutomaticEnv()
+	return v.GetString(flags.FlagHome), nil
 }
 
 // initCometConfig sets CometBFT's defaults: pebble storage and 1 s blocks.

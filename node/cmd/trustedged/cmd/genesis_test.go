@@ -198,3 +198,20 @@ func TestAddEdgeNodeWarnsUnfundedCommitter(t *testing.T) {
 	stderr = runStderr(t, "genesis", "add-edge-node", op, "--committer", committer, "--home", home2)
 	require.NotContains(t, stderr, "no genesis balance")
 }
+
+// A home named by the environment (TRUSTEDGED_HOME for the binary; the
+// variable follows the executable's name, as the SDK reads it) gets the
+// same 1 s blocks as --home.
+func TestEnvHomeGetsOneSecondBlocks(t *testing.T) {
+	exe, err := os.Executable()
+	require.NoError(t, err)
+	home := t.TempDir()
+	// viper spells it upper case with "." and "-" as "_" (cmd.test: CMD_TEST_HOME).
+	t.Setenv(strings.NewReplacer(".", "_", "-", "_").Replace(strings.ToUpper(filepath.Base(exe)))+"_HOME", home)
+	// Any command writes a missing config before it runs; this one then
+	// fails for want of a genesis, which does not matter here.
+	_ = runErr("genesis", "validate")
+	bz, err := os.ReadFile(filepath.Join(home, "config", "config.toml"))
+	require.NoError(t, err, "the config went to the environment's home")
+	require.Contains(t, string(bz), `timeout_commit = "1s"`)
+}
