@@ -188,6 +188,7 @@ func New(
 	if err := app.ModuleManager.RegisterServices(app.configurator); err != nil {
 		panic(err)
 	}
+	app.registerUpgradeHandlers()
 	if err := registerReflection(app); err != nil {
 		panic(err)
 	}

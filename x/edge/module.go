@@ -25,7 +25,8 @@ import (
 )
 
 // ConsensusVersion is the x/edge state version; bump it with a migration.
-const ConsensusVersion = 1
+// 2: Ethereum signer addresses in EIP-55 form, indexed (MigrateEthSigners).
+const ConsensusVersion = 2
 
 var (
 	_ module.AppModuleBasic      = AppModule{}
@@ -76,6 +77,12 @@ func (AppModule) RegisterGRPCGatewayRoutes(clientCtx client.Context, mux *gwrunt
 func (am AppModule) RegisterServices(registrar grpc.ServiceRegistrar) error {
 	types.RegisterMsgServer(registrar, keeper.NewMsgServerImpl(am.keeper))
 	types.RegisterQueryServer(registrar, keeper.NewQueryServerImpl(am.keeper))
+	if cfg, ok := registrar.(module.Configurator); ok {
+		migrate := func(ctx sdk.Context) error { return am.keeper.MigrateEthSigners(ctx) }
+		if err := cfg.RegisterMigration(types.ModuleName, 1, migrate); err != nil {
+			return err
+		}
+	}
 	return nil
 }
 

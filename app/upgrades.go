@@ -1,0 +1,27 @@
+package app
+
+import (
+	"context"
+
+	"github.com/cosmos/cosmos-sdk/types/module"
+	upgradetypes "github.com/cosmos/cosmos-sdk/x/upgrade/types"
+)
+
+// UpgradeV2 is the name of the software upgrade (a MsgSoftwareUpgrade plan
+// from the consortium authority) that takes a chain started by an earlier
+// binary to this one's state versions: x/access 1 → 2 (grant expiry
+// horizons) and x/edge 1 → 2 (Ethereum signer addresses in EIP-55 form,
+// one node per address). Modules already at their version are skipped, so
+// the same plan suits any earlier chain.
+const UpgradeV2 = "v2"
+
+// registerUpgradeHandlers tells x/upgrade what to run at each plan this
+// binary knows. At a plan's height, a binary without its handler halts the
+// chain (by design: the operators must switch binaries), so every name a
+// governance plan may carry is registered here.
+func (app *App) registerUpgradeHandlers() {
+	app.UpgradeKeeper.SetUpgradeHandler(UpgradeV2,
+		func(ctx context.Context, _ upgradetypes.Plan, fromVM module.VersionMap) (module.VersionMap, error) {
+			return app.ModuleManager.RunMigrations(ctx, app.configurator, fromVM)
+		})
+}
