@@ -152,7 +152,9 @@ init_homes() {
   "$BIN" genesis set-authority admin "${KR[@]}" --home "$home"
   # The demo owner may register and administer devices and use streams.
   "$BIN" genesis add-grant demo 'device/*' register admin --granter admin "${KR[@]}" --home "$home"
-  "$BIN" genesis add-grant demo 'stream/*' create write read --granter admin "${KR[@]}" --home "$home"
+  # No "read": demo reads its own streams as their owner, and a read grant
+  # on stream/* would let it read every owner's streams.
+  "$BIN" genesis add-grant demo 'stream/*' create write --granter admin "${KR[@]}" --home "$home"
   "$BIN" genesis validate --home "$home" >/dev/null
 
   gen0="$home/config/genesis.json"

@@ -50,54 +50,56 @@ func (g *Gateway) Prove(ctx context.Context, req *gatewaypb.ProveRequest) (*gate
 	}
 	defer g.leave()
 	start := time.Now()
-	resp, e := g.prove(ctx, req)
-	g.logQuery(ctx, "prove", req.GetStreamId(), req.GetSeq(), start, e, "reader", g.readerAddress(req.Reader))
+	resp, reader, e := g.prove(ctx, req)
+	g.logQuery(ctx, "prove", req.GetStreamId(), req.GetSeq(), start, e, "reader", reader)
 	if e != nil {
 		return nil, e
 	}
 	return resp, nil
 }
 
-func (g *Gateway) prove(ctx context.Context, req *gatewaypb.ProveRequest) (*gatewaypb.ProveResponse, *Error) {
+// prove also returns the verified reader (see authorizeRead) for the log.
+func (g *Gateway) prove(ctx context.Context, req *gatewaypb.ProveRequest) (*gatewaypb.ProveResponse, string, *Error) {
 	if err := ingest.ValidateID("stream", req.GetStreamId()); err != nil {
-		return nil, newError(ReasonMalformed, "%v", err)
+		return nil, "", newError(ReasonMalformed, "%v", err)
 	}
 	if req.Seq == 0 {
-		return nil, newError(ReasonMalformed, "seq must be >= 1 (sequence numbers start at 1)")
+		return nil, "", newError(ReasonMalformed, "seq must be >= 1 (sequence numbers start at 1)")
 	}
 	// A closed stream's readings stay provable, so only existence and home
 	// are checked, not status.
 	c := g.cache.at()
 	s, e := g.homeStream(ctx, c, req.StreamId)
 	if e != nil {
-		return nil, e
+		return nil, "", e
 	}
-	if e := g.authorizeRead(ctx, c, s, req.Seq, req.Reader); e != nil {
-		return nil, e
+	reader, e := g.authorizeRead(ctx, c, s, req.Seq, req.Reader)
+	if e != nil {
+		return nil, reader, e
 	}
 	// A proof re-reads and re-hashes its whole batch: bound how many run at
 	// once so unauthenticated proof requests cannot starve ingest.
 	select {
 	case g.proving <- struct{}{}:
 	case <-ctx.Done():
-		return nil, newError(ReasonUnavailable, "request cancelled while waiting for a proof slot")
+		return nil, reader, newError(ReasonUnavailable, "request cancelled while waiting for a proof slot")
 	}
 	p, ep, err := g.store.Prove(g.cfg.Operator, req.StreamId, req.Seq)
 	<-g.proving
 	switch {
 	case errors.Is(err, store.ErrPending):
-		return nil, newError(ReasonPending, "reading %d of stream %q is pending: stored but in no closed epoch yet; an epoch closes every few blocks, retry then", req.Seq, req.StreamId)
+		return nil, reader, newError(ReasonPending, "reading %d of stream %q is pending: stored but in no closed epoch yet; an epoch closes every few blocks, retry then", req.Seq, req.StreamId)
 	case errors.Is(err, store.ErrPruned):
-		return nil, newError(ReasonPruned, "reading %d of stream %q was committed on chain and then removed by the stream's retention", req.Seq, req.StreamId)
+		return nil, reader, newError(ReasonPruned, "reading %d of stream %q was committed on chain and then removed by the stream's retention", req.Seq, req.StreamId)
 	case errors.Is(err, store.ErrNotFound):
-		return nil, newError(ReasonNotFound, "reading %d of stream %q is unknown: this node never acknowledged it", req.Seq, req.StreamId)
+		return nil, reader, newError(ReasonNotFound, "reading %d of stream %q is unknown: this node never acknowledged it", req.Seq, req.StreamId)
 	case err != nil:
-		return nil, newError(ReasonUnavailable, "stream store: %v", err)
+		return nil, reader, newError(ReasonUnavailable, "stream store: %v", err)
 	}
 	wire := streamtypes.ReadingProofFrom(p)
 	return &gatewaypb.ProveResponse{
 		Committed: ep.CommittedHeight > 0,
 		Height:    ep.CommittedHeight,
 		Proof:     &wire,
-	}, nil
+	}, reader, nil
 }

@@ -27,65 +27,50 @@ const MaxReadClockSkew = time.Minute
 // seq, and the account is the stream's owner or is allowed "read" on
 // "stream/<id>" by x/access. Heads are not covered: they hold only a
 // counter, and devices, which have no account, read them to resume.
-func (g *Gateway) authorizeRead(ctx context.Context, c *chainCache, s streamtypes.Stream, seq uint64, r *gatewaypb.ReaderSignature) *Error {
+//
+// It returns the reader's address once the signature verified ("" before),
+// for the request log: an unverified key names nobody.
+func (g *Gateway) authorizeRead(ctx context.Context, c *chainCache, s streamtypes.Stream, seq uint64, r *gatewaypb.ReaderSignature) (string, *Error) {
 	if g.cfg.OpenReads {
-		return nil
+		return "", nil
 	}
 	if r == nil {
-		return newError(ReasonUnauthenticated, "this gateway serves proofs to signed requests only: sign with an account key "+
+		return "", newError(ReasonUnauthenticated, "this gateway serves proofs to signed requests only: sign with an account key "+
 			"that owns stream %q or holds %q on %q (trustedged query stream prove --from KEY; node/gateway/README.md, \"Who may read\")",
 			s.Id, accesstypes.ActionRead, StreamResource(s.Id))
 	}
 	if len(r.PubKey) != secp256k1.PubKeySize {
-		return newError(ReasonMalformed, "reader pub_key is %d bytes, a compressed secp256k1 key is %d", len(r.PubKey), secp256k1.PubKeySize)
+		return "", newError(ReasonMalformed, "reader pub_key is %d bytes, a compressed secp256k1 key is %d", len(r.PubKey), secp256k1.PubKeySize)
 	}
 	if skew := time.Since(time.Unix(r.SignedAt, 0)); skew > MaxReadClockSkew || skew < -MaxReadClockSkew {
-		return newError(ReasonBadSignature, "reader signed_at %d is %s from this gateway's clock; at most %s is taken (sign each request anew)",
+		return "", newError(ReasonBadSignature, "reader signed_at %d is %s from this gateway's clock; at most %s is taken (sign each request anew)",
 			r.SignedAt, skew.Round(time.Second), MaxReadClockSkew)
 	}
 	pk := &secp256k1.PubKey{Key: r.PubKey}
 	if !pk.VerifySignature(ingest.ReadSignBytes(g.chainID, g.cfg.Operator, s.Id, seq, r.SignedAt), r.Signature) {
-		return newError(ReasonBadSignature, "reader signature does not verify for chain %s, gateway %s, stream %q, seq %d, signed_at %d",
+		return "", newError(ReasonBadSignature, "reader signature does not verify for chain %s, gateway %s, stream %q, seq %d, signed_at %d",
 			g.chainID, g.cfg.Operator, s.Id, seq, r.SignedAt)
 	}
 	// Compare address bytes, and spell the reader with the owner's prefix:
 	// no dependence on the process-wide bech32 configuration.
 	hrp, owner, err := bech32.DecodeAndConvert(s.Owner)
 	if err != nil {
-		return newError(ReasonUnavailable, "stream %q has an undecodable owner %q: %v", s.Id, s.Owner, err)
-	}
-	if bytes.Equal(owner, pk.Address()) {
-		return nil
+		return "", newError(ReasonUnavailable, "stream %q has an undecodable owner %q: %v", s.Id, s.Owner, err)
 	}
 	reader, err := bech32.ConvertAndEncode(hrp, pk.Address())
 	if err != nil {
-		return newError(ReasonUnavailable, "encoding the reader address: %v", err)
+		return "", newError(ReasonUnavailable, "encoding the reader address: %v", err)
+	}
+	if bytes.Equal(owner, pk.Address()) {
+		return reader, nil
 	}
 	ok, err := c.allowed(ctx, g.chain, accesstypes.AccountSubject(reader), accesstypes.ActionRead, StreamResource(s.Id))
 	if err != nil {
-		return chainUnavailable(err)
+		return reader, chainUnavailable(err)
 	}
 	if !ok {
-		return newError(ReasonForbidden, "reader %s neither owns stream %q nor is allowed %q on %q (x/access)",
+		return reader, newError(ReasonForbidden, "reader %s neither owns stream %q nor is allowed %q on %q (x/access)",
 			reader, s.Id, accesstypes.ActionRead, StreamResource(s.Id))
 	}
-	return nil
-}
-
-// readerAddress names the account that signed r for the request log (its
-// signature may not verify: the log says who the request claimed to be),
-// "" for an unsigned request or one whose key is malformed.
-func (g *Gateway) readerAddress(r *gatewaypb.ReaderSignature) string {
-	if r == nil || len(r.PubKey) != secp256k1.PubKeySize {
-		return ""
-	}
-	hrp, _, err := bech32.DecodeAndConvert(g.cfg.Operator)
-	if err != nil {
-		return ""
-	}
-	addr, err := bech32.ConvertAndEncode(hrp, (&secp256k1.PubKey{Key: r.PubKey}).Address())
-	if err != nil {
-		return ""
-	}
-	return addr
+	return reader, nil
 }

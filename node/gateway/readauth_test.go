@@ -1,12 +1,21 @@
 package gateway_test
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
+	"math/big"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
+	"github.com/rs/zerolog"
 	"github.com/stretchr/testify/require"
+
+	"cosmossdk.io/log/v2"
+
+	"github.com/cosmos/cosmos-sdk/crypto/keys/secp256k1"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 
@@ -148,4 +157,74 @@ func grantIDs(t *testing.T, e *env, subject string) []uint64 {
 	ids, err := it.PrimaryKeys()
 	require.NoError(t, err)
 	return ids
+}
+
+// A read grant admits its reader only, even at the same height (the
+// decision cache is per subject); a write-only wildcard grant reads
+// nothing; a role's wildcard read grant admits its members.
+func TestProveReadGrantsPerReader(t *testing.T) {
+	e := newEnv(t)
+	d := provable(t, e, "cachey")
+	r1 := apptesting.NewAccount("read-auth/r1")
+	r2 := apptesting.NewAccount("read-auth/r2")
+	e.chain.DeliverTx(e.authority, &accesstypes.MsgGrant{
+		Granter: e.authority.String(), Subject: accesstypes.AccountSubject(r1.String()),
+		Resource: gateway.StreamResource(d.Stream), Actions: []string{accesstypes.ActionRead},
+	})
+	proveOK(t, e.proveAs(r1, d.Stream, 2))
+	requireRefused(t, e.proveAs(r2, d.Stream, 2), http.StatusForbidden, gateway.ReasonForbidden)
+	// A write-only wildcard grantee (genesis account 1: stream/* create+write) cannot read.
+	w := e.chain.Genesis.Accounts[1]
+	requireRefused(t, e.proveAs(w, d.Stream, 2), http.StatusForbidden, gateway.ReasonForbidden)
+	// Role + wildcard read works.
+	e.chain.DeliverTx(e.authority, &accesstypes.MsgCreateRole{Sender: e.authority.String(), Name: "readers", Actions: []string{"read"}})
+	e.chain.DeliverTx(e.authority, &accesstypes.MsgAddRoleMember{Sender: e.authority.String(), Role: "readers", Member: accesstypes.AccountSubject(r2.String())})
+	e.chain.DeliverTx(e.authority, &accesstypes.MsgGrant{Granter: e.authority.String(), Subject: accesstypes.RoleSubject("readers"), Resource: "stream/cach*"})
+	proveOK(t, e.proveAs(r2, d.Stream, 2))
+}
+
+// The high-S twin of a valid reader signature is refused (secp256k1
+// signatures are taken in low-S form only, as the SDK's txs are).
+func TestProveRefusesHighSReaderSignature(t *testing.T) {
+	e := newEnv(t)
+	d := provable(t, e, "highs")
+	good := e.readerSig(e.owner, d.Stream, 3, time.Now())
+	n, _ := new(big.Int).SetString("FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEBAAEDCE6AF48A03BBFD25E8CD0364141", 16)
+	s := new(big.Int).SetBytes(good.Signature[32:])
+	hs := new(big.Int).Sub(n, s).FillBytes(make([]byte, 32))
+	bad := *good
+	bad.Signature = append(append([]byte{}, good.Signature[:32]...), hs...)
+	require.Equal(t, secp256k1.PubKeySize, len(bad.PubKey))
+	requireRefused(t, e.getSigned(proofPath(d.Stream, 3), &bad), http.StatusUnauthorized, gateway.ReasonBadSignature)
+	proveOK(t, e.getSigned(proofPath(d.Stream, 3), good))
+}
+
+// The request log names a proof's reader once its signature verified, and
+// nobody for a request that only claims a key.
+func TestProveLogNamesVerifiedReaderOnly(t *testing.T) {
+	var buf bytes.Buffer
+	e := newEnv(t, func(c *gateway.Config) {
+		c.Logger = log.NewLogger(&buf, log.OutputJSONOption(), log.LevelOption(zerolog.InfoLevel))
+	})
+	d := provable(t, e, "logged-reads")
+	buf.Reset()
+	stranger := apptesting.NewAccount("read-auth/log-stranger")
+
+	proveOK(t, e.proveAs(e.owner, d.Stream, 1))
+	requireRefused(t, e.proveAs(stranger, d.Stream, 1), http.StatusForbidden, gateway.ReasonForbidden)
+	forged := e.readerSig(stranger, d.Stream, 1, time.Now())
+	forged.PubKey = e.owner.PrivKey.PubKey().Bytes() // claims to be the owner
+	requireRefused(t, e.getSigned(proofPath(d.Stream, 1), forged), http.StatusUnauthorized, gateway.ReasonBadSignature)
+
+	lines := strings.Split(strings.TrimSpace(buf.String()), "\n")
+	require.Len(t, lines, 3, buf.String())
+	var entries [3]map[string]any
+	for i, l := range lines {
+		require.NoError(t, json.Unmarshal([]byte(l), &entries[i]))
+		require.Equal(t, "prove", entries[i]["message"])
+	}
+	require.Equal(t, e.owner.String(), entries[0]["reader"])
+	require.Equal(t, stranger.String(), entries[1]["reader"], "a refused but verified reader is named")
+	require.Empty(t, entries[2]["reader"], "a forged key names nobody")
+	require.EqualValues(t, 401, entries[2]["status"])
 }

@@ -131,7 +131,14 @@ func keyringSigner(clientCtx client.Context, from string) (gatewaypb.SignFunc, e
 // gateway (nil: unsigned, which only gateways with open reads answer).
 func Prove(ctx context.Context, clientCtx client.Context, gateway, streamID string, seq uint64, wait time.Duration, sign gatewaypb.SignFunc) (*ProveResult, error) {
 	qc := types.NewQueryClient(clientCtx)
-	reader, err := readerFor(ctx, clientCtx, qc, streamID, seq, sign)
+	var chainID string
+	if sign != nil {
+		var err error
+		if chainID, err = nodeChainID(ctx, clientCtx); err != nil {
+			return nil, err
+		}
+	}
+	reader, err := readerFor(ctx, qc, chainID, streamID, seq, sign, time.Now)
 	if err != nil {
 		return nil, err
 	}
@@ -169,10 +176,11 @@ var (
 	errChainBehind = errors.New("the queried node has not reached the block that committed the epoch yet")
 )
 
-// readerFor returns what signs each attempt: a fresh signature (the
-// gateway takes one for a minute) for the chain's id and the stream's home
-// node as the chain names them. nil when sign is nil.
-func readerFor(ctx context.Context, clientCtx client.Context, qc types.QueryClient, streamID string, seq uint64, sign gatewaypb.SignFunc) (func() (*gatewaypb.ReaderSignature, error), error) {
+// readerFor returns what signs each attempt: a fresh signature at now()
+// (the gateway takes one for a minute, and --wait may be longer) for
+// chainID and the stream's home node as the chain names it. Without sign,
+// requests go unsigned.
+func readerFor(ctx context.Context, qc types.QueryClient, chainID, streamID string, seq uint64, sign gatewaypb.SignFunc, now func() time.Time) (func() (*gatewaypb.ReaderSignature, error), error) {
 	if sign == nil {
 		return func() (*gatewaypb.ReaderSignature, error) { return nil, nil }, nil
 	}
@@ -180,22 +188,24 @@ func readerFor(ctx context.Context, clientCtx client.Context, qc types.QueryClie
 	if err != nil {
 		return nil, fmt.Errorf("stream %s on chain: %w", streamID, err)
 	}
-	chainID := clientCtx.ChainID
-	if chainID == "" {
-		node, err := clientCtx.GetNode()
-		if err != nil {
-			return nil, fmt.Errorf("chain id (set --%s): %w", flags.FlagChainID, err)
-		}
-		status, err := node.Status(ctx)
-		if err != nil {
-			return nil, fmt.Errorf("chain id from %s (or set --%s): %w", clientCtx.NodeURI, flags.FlagChainID, err)
-		}
-		chainID = status.NodeInfo.Network
-	}
 	home := st.Stream.HomeNode
 	return func() (*gatewaypb.ReaderSignature, error) {
-		return gatewaypb.SignRead(sign, chainID, home, streamID, seq, time.Now())
+		return gatewaypb.SignRead(sign, chainID, home, streamID, seq, now())
 	}, nil
+}
+
+// nodeChainID is the chain id of the node the proof is checked on (not
+// client.toml's, which may be stale): the chain whose gateway is asked.
+func nodeChainID(ctx context.Context, clientCtx client.Context) (string, error) {
+	node, err := clientCtx.GetNode()
+	if err != nil {
+		return "", fmt.Errorf("chain id: %w", err)
+	}
+	status, err := node.Status(ctx)
+	if err != nil {
+		return "", fmt.Errorf("chain id from %s: %w", clientCtx.NodeURI, err)
+	}
+	return status.NodeInfo.Network, nil
 }
 
 func fetchProof(ctx context.Context, gateway, streamID string, seq uint64, reader func() (*gatewaypb.ReaderSignature, error)) (*gatewaypb.ProveResponse, error) {

@@ -12,7 +12,6 @@ import (
 	"github.com/stretchr/testify/require"
 	"google.golang.org/grpc"
 
-	"github.com/cosmos/cosmos-sdk/client"
 	"github.com/cosmos/cosmos-sdk/crypto/keys/secp256k1"
 	cryptotypes "github.com/cosmos/cosmos-sdk/crypto/types"
 
@@ -154,7 +153,10 @@ func TestProveSignsEachRequest(t *testing.T) {
 		sig, err := key.Sign(msg)
 		return sig, key.PubKey(), err
 	}
-	reader, err := readerFor(ctx, client.Context{}.WithChainID("chain-x"), fakeChain{homeNode: home}, "s", 3, sign)
+	// A clock that moves a minute per request: each attempt signs anew.
+	clock := time.Unix(1_800_000_000, 0)
+	now := func() time.Time { clock = clock.Add(time.Minute); return clock }
+	reader, err := readerFor(ctx, fakeChain{homeNode: home}, "chain-x", "s", 3, sign, now)
 	require.NoError(t, err)
 
 	p, _, _ := proofOf(t)
@@ -171,16 +173,16 @@ func TestProveSignsEachRequest(t *testing.T) {
 		require.NoError(t, err)
 	}
 	require.Len(t, got, 2)
-	for _, rs := range got {
+	for i, rs := range got {
 		require.NotNil(t, rs)
 		require.Equal(t, key.PubKey().Bytes(), rs.PubKey)
 		require.True(t, key.PubKey().VerifySignature(ingest.ReadSignBytes("chain-x", home, "s", 3, rs.SignedAt), rs.Signature),
 			"signed for this chain, the home node, stream and seq")
-		require.InDelta(t, time.Now().Unix(), rs.SignedAt, 5)
+		require.Equal(t, time.Unix(1_800_000_000, 0).Add(time.Duration(i+1)*time.Minute).Unix(), rs.SignedAt, "signed at request %d's time", i)
 	}
 
 	// Without --from nothing is signed (gateways with open reads).
-	none, err := readerFor(ctx, client.Context{}, fakeChain{homeNode: home}, "s", 3, nil)
+	none, err := readerFor(ctx, fakeChain{homeNode: home}, "", "s", 3, nil, time.Now)
 	require.NoError(t, err)
 	r, err := none()
 	require.NoError(t, err)
