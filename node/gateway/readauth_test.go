@@ -24,6 +24,7 @@ import (
 	"github.com/trustedge/trustedge/node/gateway/gatewaypb"
 	accesstypes "github.com/trustedge/trustedge/x/access/types"
 	devicetypes "github.com/trustedge/trustedge/x/device/types"
+	"github.com/trustedge/trustedge/x/stream/proof"
 )
 
 // provable is a device whose first 5 readings are in closed epoch 1.
@@ -227,4 +228,35 @@ func TestProveLogNamesVerifiedReaderOnly(t *testing.T) {
 	require.Equal(t, stranger.String(), entries[1]["reader"], "a refused but verified reader is named")
 	require.Empty(t, entries[2]["reader"], "a forged key names nobody")
 	require.EqualValues(t, 401, entries[2]["status"])
+}
+
+// A proof of one stream carries the leaf hash of its neighbour's batch.
+// With the store's batch salts, that hash tells a reader of one stream
+// nothing about another: even the neighbour's exact reading does not
+// reproduce it (without salts a one-reading batch with a guessable payload
+// was confirmed by trying candidates).
+func TestProofHidesNeighbourStreams(t *testing.T) {
+	e := newEnv(t)
+	a := e.addDevice("alpha", devicetypes.KEY_TYPE_ED25519, e.home)
+	b := e.addDevice("bravo", devicetypes.KEY_TYPE_ED25519, e.home)
+	requireOK(t, e.postJSON(e.signedBatch(a, a.Key, 1, 5)))
+	secret := e.signedBatch(b, b.Key, 1, 1)
+	requireOK(t, e.postJSON(secret))
+	ep, err := e.store.CloseEpoch(1)
+	require.NoError(t, err)
+
+	reader := apptesting.NewAccount("read-auth/reader-of-alpha")
+	e.chain.DeliverTx(e.authority, &accesstypes.MsgGrant{
+		Granter: e.authority.String(), Subject: accesstypes.AccountSubject(reader.String()),
+		Resource: gateway.StreamResource(a.Stream), Actions: []string{accesstypes.ActionRead},
+	})
+	requireRefused(t, e.proveAs(reader, b.Stream, 1), http.StatusForbidden, gateway.ReasonForbidden)
+	p := proveOK(t, e.proveAs(reader, a.Stream, 1)).Proof.ToProof()
+	require.NoError(t, p.Verify(ep.Root, uint64(len(ep.Batches))))
+	require.Len(t, p.Batch.Salt, proof.SaltSize)
+	require.Len(t, p.BatchPath.Aunts, 1)
+
+	r := secret.Readings[0]
+	unsalted := proof.LeafHash(proof.BatchLeaf(b.Stream, 1, 1, proof.LeafHash(proof.ReadingLeaf(b.Stream, 1, r.Time, r.Payload)), nil))
+	require.NotEqual(t, unsalted, p.BatchPath.Aunts[0], "the neighbour's batch leaf is salted")
 }

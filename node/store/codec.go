@@ -74,15 +74,21 @@ type manifest struct {
 	Batches      []proof.Batch // sorted by stream id; Root nil until closed
 }
 
-const manifestVersion = 1
+// manifestVersion is written; version 1 (before batch salts) is still
+// read, its batches without salt.
+const (
+	manifestVersion   = 2
+	manifestVersionV1 = 1
+)
 
 // encode: version(1) | closed(1) | reading count(uvarint) | window start(8) |
 // window end(8) | root(uvarint len + bytes) | batch count(uvarint) | per
-// batch: stream(uvarint len + bytes) | first(8) | last(8) | root(uvarint len + bytes).
+// batch: stream(uvarint len + bytes) | first(8) | last(8) | root(uvarint len
+// + bytes) | salt(uvarint len + bytes; not in version 1).
 func (m *manifest) encode() []byte {
 	size := 40 + len(m.Root)
 	for _, b := range m.Batches {
-		size += 20 + len(b.StreamID) + len(b.Root)
+		size += 21 + len(b.StreamID) + len(b.Root) + len(b.Salt)
 	}
 	out := make([]byte, 0, size)
 	out = append(out, manifestVersion)
@@ -101,6 +107,7 @@ func (m *manifest) encode() []byte {
 		out = binary.BigEndian.AppendUint64(out, b.FirstSeq)
 		out = binary.BigEndian.AppendUint64(out, b.LastSeq)
 		out = appendBytes(out, b.Root)
+		out = appendBytes(out, b.Salt)
 	}
 	return out
 }
@@ -112,7 +119,8 @@ func appendBytes(dst, b []byte) []byte {
 
 func decodeManifest(number uint64, v []byte) (*manifest, error) {
 	d := decoder{buf: v}
-	if ver := d.byte(); ver != manifestVersion {
+	ver := d.byte()
+	if ver != manifestVersion && ver != manifestVersionV1 {
 		return nil, fmt.Errorf("%w: epoch %d manifest version %d", ErrCorrupt, number, ver)
 	}
 	m := &manifest{Number: number, Closed: d.byte() == 1}
@@ -129,6 +137,9 @@ func decodeManifest(number uint64, v []byte) (*manifest, error) {
 	}
 	for i := range m.Batches {
 		m.Batches[i] = proof.Batch{StreamID: string(d.bytes()), FirstSeq: d.u64(), LastSeq: d.u64(), Root: d.bytes()}
+		if ver != manifestVersionV1 {
+			m.Batches[i].Salt = d.bytes()
+		}
 	}
 	if d.err == nil && len(d.buf) != 0 {
 		d.err = fmt.Errorf("%d trailing bytes", len(d.buf))

@@ -2,6 +2,7 @@ package store
 
 import (
 	"bytes"
+	"encoding/binary"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -69,8 +70,49 @@ func TestCapturedManifestRefusesHoles(t *testing.T) {
 	require.ErrorIs(t, err, ErrCorrupt)
 	m, err := capturedManifest(1, []pendingRange{{stream: "b", first: 4, last: 6, ingest: 2}, {stream: "a", first: 1, last: 1, ingest: 9}, {stream: "b", first: 1, last: 3, ingest: 5}})
 	require.NoError(t, err)
+	require.Len(t, m.Batches, 2)
+	for _, b := range m.Batches {
+		require.Len(t, b.Salt, proof.SaltSize, "a salt is drawn for every batch at capture")
+	}
+	require.NotEqual(t, m.Batches[0].Salt, m.Batches[1].Salt)
+	for i := range m.Batches {
+		m.Batches[i].Salt = nil
+	}
 	require.Equal(t, []proof.Batch{{StreamID: "a", FirstSeq: 1, LastSeq: 1}, {StreamID: "b", FirstSeq: 1, LastSeq: 6}}, m.Batches)
 	require.Equal(t, uint64(7), m.ReadingCount)
 	require.Equal(t, int64(2), m.WindowStart)
 	require.Equal(t, int64(9), m.WindowEnd)
+}
+
+// A version 1 manifest (before batch salts) still decodes, its batches
+// unsalted, so epochs closed before the upgrade keep proving against the
+// roots already on chain; version 2 round-trips the salt.
+func TestManifestVersions(t *testing.T) {
+	root := bytes.Repeat([]byte{7}, proof.HashSize)
+	m := &manifest{Number: 3, Closed: true, ReadingCount: 2, WindowStart: 1, WindowEnd: 2, Root: root,
+		Batches: []proof.Batch{{StreamID: "a", FirstSeq: 1, LastSeq: 2, Root: root, Salt: bytes.Repeat([]byte{5}, proof.SaltSize)}}}
+	got, err := decodeManifest(3, m.encode())
+	require.NoError(t, err)
+	require.Equal(t, m, got)
+
+	// The same epoch as version 1 wrote it: no salt field.
+	v1 := []byte{manifestVersionV1, 1}
+	v1 = binary.AppendUvarint(v1, 2)
+	v1 = binary.BigEndian.AppendUint64(v1, 1)
+	v1 = binary.BigEndian.AppendUint64(v1, 2)
+	v1 = appendBytes(v1, root)
+	v1 = binary.AppendUvarint(v1, 1)
+	v1 = appendBytes(v1, []byte("a"))
+	v1 = binary.BigEndian.AppendUint64(v1, 1)
+	v1 = binary.BigEndian.AppendUint64(v1, 2)
+	v1 = appendBytes(v1, root)
+	got, err = decodeManifest(3, v1)
+	require.NoError(t, err)
+	m.Batches[0].Salt = nil
+	require.Equal(t, m, got)
+
+	bad := m.encode()
+	bad[0] = 9
+	_, err = decodeManifest(3, bad)
+	require.ErrorIs(t, err, ErrCorrupt)
 }

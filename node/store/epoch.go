@@ -3,6 +3,7 @@ package store
 import (
 	"bytes"
 	"cmp"
+	"crypto/rand"
 	"errors"
 	"fmt"
 	"slices"
@@ -157,9 +158,19 @@ func capturedManifest(number uint64, ranges []pendingRange) (*manifest, error) {
 			m.Batches[n-1].LastSeq = r.last
 			continue
 		}
-		m.Batches = append(m.Batches, proof.Batch{StreamID: r.stream, FirstSeq: r.first, LastSeq: r.last})
+		m.Batches = append(m.Batches, proof.Batch{StreamID: r.stream, FirstSeq: r.first, LastSeq: r.last, Salt: newSalt()})
 	}
 	return m, nil
+}
+
+// newSalt draws a batch's salt (proof.BatchLeaf) from crypto/rand, so no
+// reader of another stream can reproduce the batch's leaf hash. It is
+// stored with the captured epoch: finishing a captured epoch again after a
+// crash gives the same root.
+func newSalt() []byte {
+	salt := make([]byte, proof.SaltSize)
+	_, _ = rand.Read(salt) // never fails (crypto/rand since Go 1.24)
+	return salt
 }
 
 // persistCapture moves ranges from pending into epoch m in one synced batch.

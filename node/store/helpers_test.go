@@ -86,8 +86,15 @@ func (l *ledger) requireEpochMatches(tb testing.TB, e *store.Epoch) {
 	tb.Helper()
 	var want []proof.Batch
 	var count uint64
+	salts := map[string]bool{}
 	for _, b := range e.Batches {
-		want = append(want, proof.Batch{StreamID: b.StreamID, FirstSeq: b.FirstSeq, LastSeq: b.LastSeq, Root: l.batchRoot(b.StreamID, b.FirstSeq, b.LastSeq)})
+		// The salt is random (store.newSalt): not recomputable, but 32
+		// bytes and never repeated.
+		require.Len(tb, b.Salt, proof.SaltSize, "epoch %d batch %s salt", e.Number, b.StreamID)
+		require.False(tb, salts[string(b.Salt)], "epoch %d: salt repeated", e.Number)
+		salts[string(b.Salt)] = true
+		want = append(want, proof.Batch{StreamID: b.StreamID, FirstSeq: b.FirstSeq, LastSeq: b.LastSeq,
+			Root: l.batchRoot(b.StreamID, b.FirstSeq, b.LastSeq), Salt: b.Salt})
 		count += b.Count()
 	}
 	proof.SortBatches(want)

@@ -7,8 +7,12 @@
 //
 //	reading leaf   = ReadingLeaf(stream, seq, time, payload)
 //	batch root     = merkle root over one stream's readings in the epoch, in seq order
-//	epoch leaf     = BatchLeaf(stream, first_seq, last_seq, batch root)
+//	epoch leaf     = BatchLeaf(stream, first_seq, last_seq, batch root, salt)
 //	epoch root     = merkle root over the epoch's batch leaves, sorted by stream id
+//
+// The salt is 32 random bytes per batch (none in epochs closed before salts
+// existed): it keeps a proof's aunts, the leaf hashes of other streams'
+// batches, from revealing those streams' readings to a guessing reader.
 //
 // The epoch root is what an edge node puts on chain in MsgCommitEpoch.
 // Verify checks the math against a root; the caller must take that root

@@ -160,7 +160,7 @@ func TestLeafEncodingsAreInjective(t *testing.T) {
 		t.Fatal("reading leaves collide")
 	}
 	// A reading leaf never equals a batch leaf (domain tags).
-	if bytes.HasPrefix(proof.BatchLeaf("a", 1, 1, make([]byte, 32)), []byte("trustedge/reading")) {
+	if bytes.HasPrefix(proof.BatchLeaf("a", 1, 1, make([]byte, 32), nil), []byte("trustedge/reading")) {
 		t.Fatal("batch leaf carries the reading tag")
 	}
 }

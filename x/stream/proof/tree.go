@@ -30,10 +30,13 @@ type Batch struct {
 	FirstSeq uint64 `json:"first_seq"`
 	LastSeq  uint64 `json:"last_seq"`
 	Root     []byte `json:"root"`
+	// Salt is SaltSize random bytes, or empty for batches of epochs closed
+	// before salts existed (see BatchLeaf).
+	Salt []byte `json:"salt,omitempty"`
 }
 
 // Leaf is the batch's leaf encoding in the epoch tree.
-func (b Batch) Leaf() []byte { return BatchLeaf(b.StreamID, b.FirstSeq, b.LastSeq, b.Root) }
+func (b Batch) Leaf() []byte { return BatchLeaf(b.StreamID, b.FirstSeq, b.LastSeq, b.Root, b.Salt) }
 
 // Count is the number of readings in the batch.
 func (b Batch) Count() uint64 { return b.LastSeq - b.FirstSeq + 1 }
@@ -58,7 +61,8 @@ func EpochRoot(bs []Batch) []byte {
 }
 
 // ValidateBatches checks the epoch tree's invariants: at least one batch,
-// sorted by stream id, no stream twice, first <= last, 32-byte roots.
+// sorted by stream id, no stream twice, first <= last, 32-byte roots,
+// 32-byte salts or none.
 func ValidateBatches(bs []Batch) error {
 	if len(bs) == 0 {
 		return errors.New("epoch has no batches")
@@ -72,6 +76,9 @@ func ValidateBatches(bs []Batch) error {
 		}
 		if len(b.Root) != HashSize {
 			return fmt.Errorf("batch %d (%s): root is %d bytes, want %d", i, b.StreamID, len(b.Root), HashSize)
+		}
+		if len(b.Salt) != 0 && len(b.Salt) != SaltSize {
+			return fmt.Errorf("batch %d (%s): salt is %d bytes, want %d or none", i, b.StreamID, len(b.Salt), SaltSize)
 		}
 		if i > 0 && bs[i-1].StreamID >= b.StreamID {
 			return fmt.Errorf("batch %d (%s): not sorted after %s or duplicated", i, b.StreamID, bs[i-1].StreamID)

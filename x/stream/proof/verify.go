@@ -71,6 +71,9 @@ func (p *ReadingProof) ValidateBasic() error {
 	if len(p.Batch.Root) != HashSize || len(p.EpochRoot) != HashSize {
 		return fmt.Errorf("%w: roots must be %d bytes", ErrMalformed, HashSize)
 	}
+	if len(p.Batch.Salt) != 0 && len(p.Batch.Salt) != SaltSize {
+		return fmt.Errorf("%w: batch salt is %d bytes, want %d or none", ErrMalformed, len(p.Batch.Salt), SaltSize)
+	}
 	if p.ReadingPath == nil || p.BatchPath == nil {
 		return fmt.Errorf("%w: missing path", ErrMalformed)
 	}

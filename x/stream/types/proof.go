@@ -16,6 +16,7 @@ func (p ReadingProof) ToProof() *proof.ReadingProof {
 		},
 		Batch: proof.Batch{
 			StreamID: p.Batch.StreamId, FirstSeq: p.Batch.FirstSeq, LastSeq: p.Batch.LastSeq, Root: p.Batch.Root,
+			Salt: p.Batch.Salt,
 		},
 		ReadingPath: p.ReadingProof.toMerkle(),
 		BatchPath:   p.BatchProof.toMerkle(),
@@ -26,13 +27,15 @@ func (p ReadingProof) ToProof() *proof.ReadingProof {
 // ReadingProofFrom converts the proof package's form to the wire form.
 func ReadingProofFrom(p *proof.ReadingProof) ReadingProof {
 	return ReadingProof{
-		Node:         p.Node,
-		Epoch:        p.Epoch,
-		StreamId:     p.Reading.StreamID,
-		Seq:          p.Reading.Seq,
-		Time:         p.Reading.Time,
-		Payload:      p.Reading.Payload,
-		Batch:        BatchEntry{StreamId: p.Batch.StreamID, FirstSeq: p.Batch.FirstSeq, LastSeq: p.Batch.LastSeq, Root: p.Batch.Root},
+		Node:     p.Node,
+		Epoch:    p.Epoch,
+		StreamId: p.Reading.StreamID,
+		Seq:      p.Reading.Seq,
+		Time:     p.Reading.Time,
+		Payload:  p.Reading.Payload,
+		Batch: BatchEntry{
+			StreamId: p.Batch.StreamID, FirstSeq: p.Batch.FirstSeq, LastSeq: p.Batch.LastSeq, Root: p.Batch.Root, Salt: p.Batch.Salt,
+		},
 		ReadingProof: merkleFrom(p.ReadingPath),
 		BatchProof:   merkleFrom(p.BatchPath),
 		EpochRoot:    p.EpochRoot,
