@@ -11,8 +11,11 @@ import (
 // from the consortium authority) that takes a chain started by an earlier
 // binary to this one's state versions: x/access 1 → 2 (grant expiry
 // horizons) and x/edge 1 → 2 (Ethereum signer addresses in EIP-55 form,
-// one node per address). Modules already at their version are skipped, so
-// the same plan suits any earlier chain.
+// one node per address). Modules already at their version are skipped. It
+// adds no store, so it suits chains that already have all eight stores
+// (auth, bank, consensus, upgrade, edge, access, device, stream); a chain
+// from before x/device or x/stream existed needs a store loader as well
+// and is better restarted from an exported genesis.
 const UpgradeV2 = "v2"
 
 // registerUpgradeHandlers tells x/upgrade what to run at each plan this

@@ -173,6 +173,7 @@ func (s *Store) provable(n uint64) (*provableEpoch, error) {
 
 func cloneBatch(b proof.Batch) proof.Batch {
 	b.Root = slices.Clone(b.Root)
+	b.Salt = slices.Clone(b.Salt)
 	return b
 }
 

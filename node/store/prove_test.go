@@ -89,6 +89,8 @@ func TestProveTamperedFails(t *testing.T) {
 		"batch aunts cut":      func(p *proof.ReadingProof) { p.BatchPath.Aunts = p.BatchPath.Aunts[:len(p.BatchPath.Aunts)-1] },
 		"reading aunt flipped": func(p *proof.ReadingProof) { p.ReadingPath.Aunts[0][0] ^= 1 },
 		"batch root":           func(p *proof.ReadingProof) { p.Batch.Root[0] ^= 1 },
+		"batch salt":           func(p *proof.ReadingProof) { p.Batch.Salt[0] ^= 1 },
+		"batch salt dropped":   func(p *proof.ReadingProof) { p.Batch.Salt = nil },
 		"batch range":          func(p *proof.ReadingProof) { p.Batch.LastSeq++ },
 		"epoch root":           func(p *proof.ReadingProof) { p.EpochRoot[0] ^= 1 },
 		"stream":               func(p *proof.ReadingProof) { p.Reading.StreamID, p.Batch.StreamID = "odd", "odd" },
