@@ -279,11 +279,21 @@ func (k msgServer) Grant(ctx context.Context, msg *types.MsgGrant) (*types.MsgGr
 // would only add cost. Grants that have expired but that EndBlocker has not
 // pruned yet count for neither: they no longer decide anything, and a
 // re-grant right after expiry must not depend on the pruning backlog.
+//
+// It then deletes those expired grants itself, in this (gas-metered) tx:
+// EndBlocker prunes at most MaxExpiredPrunedPerBlock a block chain-wide, so
+// with only the live ones counted a namespace admin granting short-lived
+// grants could pile any number onto one subject, and Check, this walk and
+// EndBlocker's horizon walks (unmetered) would grow without bound. A
+// subject so never holds more than MaxGrantsPerSubject grants in all, as
+// genesis Validate requires of an export.
 func (k msgServer) checkSubjectGrants(ctx context.Context, subject, resource string, actions []string, now time.Time) error {
 	count := 0
 	var dup uint64
+	var expired []types.Grant
 	if err := k.walkSubjectGrants(ctx, subject, func(g types.Grant) {
 		if !live(g, now) {
+			expired = append(expired, g)
 			return
 		}
 		count++
@@ -299,7 +309,21 @@ func (k msgServer) checkSubjectGrants(ctx context.Context, subject, resource str
 	if count >= types.MaxGrantsPerSubject {
 		return errorsmod.Wrapf(types.ErrTooManyGrants, "%s has %d (max %d): use a role or a wildcard", subject, count, types.MaxGrantsPerSubject)
 	}
-	return nil
+	if len(expired) == 0 {
+		return nil
+	}
+	sdkCtx := sdk.UnwrapSDKContext(ctx)
+	for _, g := range expired {
+		if err := k.removeGrantEntries(ctx, g); err != nil {
+			return err
+		}
+		if err := sdkCtx.EventManager().EmitTypedEvent(&types.EventGrantExpired{
+			GrantId: g.Id, Subject: g.Subject, Resource: g.Resource,
+		}); err != nil {
+			return err
+		}
+	}
+	return k.recomputeHorizon(ctx, subject)
 }
 
 func equalStrings(a, b []string) bool {
