@@ -47,6 +47,18 @@ func (k Keeper) requireAdmin(ctx context.Context, id string, r types.DeviceRecor
 	return nil
 }
 
+// isHoldAdmin reports whether signer (bech32) is the consortium authority
+// or allowed "admin" on "device/<id>": who may lift a suspension they (or
+// another such admin) made, whether or not they own the device.
+func (k Keeper) isHoldAdmin(ctx context.Context, id, signerStr string) (bool, error) {
+	isAuth, err := k.edge.IsAuthority(ctx, signerStr)
+	if err != nil || isAuth {
+		return isAuth, err
+	}
+	err = k.access.Authorize(ctx, types.AccountSubject(signerStr), types.ActionAdmin, types.DeviceResource(id))
+	return err == nil, nil
+}
+
 // requireHomeNode fails unless node (nodeStr in bech32) runs a registered
 // edge node.
 func (k Keeper) requireHomeNode(ctx context.Context, node sdk.AccAddress, nodeStr string) error {

@@ -67,6 +67,9 @@ func (k msgServer) setStatus(ctx context.Context, signer, id, reason string, to 
 	if !allowed {
 		return errorsmod.Wrapf(types.ErrInvalidTransition, "device %q is %s, cannot become %s", id, r.Status, to)
 	}
+	if err := k.applyHold(ctx, id, &r, signerBz, signerStr, to); err != nil {
+		return err
+	}
 	old := r.Status
 	r.Status = to
 	if err := k.Devices.Set(ctx, id, r); err != nil {
@@ -75,4 +78,31 @@ func (k msgServer) setStatus(ctx context.Context, signer, id, reason string, to 
 	return sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventDeviceStatusChanged{
 		DeviceId: id, Signer: signerStr, OldStatus: old, NewStatus: to, Reason: reason,
 	})
+}
+
+// applyHold keeps track of who suspended a device. A suspension by anyone
+// but the owner (the authority, a device admin) is an operator's hold: the
+// owner alone may not resume the device, so a hold such as a tamper alarm
+// lasts until an admin lifts it. An owner's own suspension the owner lifts.
+func (k msgServer) applyHold(ctx context.Context, id string, r *types.DeviceRecord, signer sdk.AccAddress, signerStr string, to types.DeviceStatus) error {
+	isOwner := signer.Equals(sdk.AccAddress(r.Owner))
+	switch to {
+	case types.DEVICE_STATUS_SUSPENDED:
+		r.SuspendedByAdmin = !isOwner
+	case types.DEVICE_STATUS_ACTIVE:
+		if r.SuspendedByAdmin && isOwner {
+			admin, err := k.isHoldAdmin(ctx, id, signerStr)
+			if err != nil {
+				return err
+			}
+			if !admin {
+				return errorsmod.Wrapf(types.ErrUnauthorized,
+					"device %q was suspended by the authority or a device admin: only they resume it, not the owner", id)
+			}
+		}
+		r.SuspendedByAdmin = false
+	default:
+		r.SuspendedByAdmin = false
+	}
+	return nil
 }

@@ -122,3 +122,38 @@ func (s *DeviceSuite) TestRevokedDeviceRefusesEverything() {
 	_, err := s.f.Keeper.VerifySignature(s.f.Ctx, d.ID, []byte("m"), d.Key.Sign([]byte("m")), 0)
 	s.Require().ErrorIs(err, types.ErrDeviceRevoked)
 }
+
+// A suspension by the authority or a device admin is an operator's hold:
+// the owner alone cannot lift it; an admin (or an owner who is one) can.
+// The owner's own suspension stays the owner's to lift.
+func (s *DeviceSuite) TestAdminHoldOnlyAdminsLift() {
+	d := s.registered("a")
+	s.Require().NoError(s.suspend(s.f.Authority, d.ID, "tamper alarm"))
+	s.Require().True(s.f.Device(s.T(), d.ID).SuspendedByAdmin)
+
+	s.requireRejected(types.ErrUnauthorized, func() error { return s.resume(s.alice, d.ID) })
+	s.Require().Equal(types.DEVICE_STATUS_SUSPENDED, s.status(d.ID), "the hold stays")
+	s.Require().True(s.f.Device(s.T(), d.ID).SuspendedByAdmin)
+
+	s.f.Access.Allow(types.AccountSubject(s.ops), types.ActionAdmin, types.DeviceResource(d.ID))
+	s.Require().NoError(s.resume(s.ops, d.ID))
+	s.Require().Equal(types.DEVICE_STATUS_ACTIVE, s.status(d.ID))
+	s.Require().False(s.f.Device(s.T(), d.ID).SuspendedByAdmin, "lifted")
+
+	// The owner's own suspension.
+	s.Require().NoError(s.suspend(s.alice, d.ID, "battery swap"))
+	s.Require().False(s.f.Device(s.T(), d.ID).SuspendedByAdmin)
+	s.Require().NoError(s.resume(s.alice, d.ID))
+
+	// An owner who is also the device's admin lifts an admin's hold.
+	s.Require().NoError(s.suspend(s.ops, d.ID, "inspection"))
+	s.f.Access.Allow(types.AccountSubject(s.alice), types.ActionAdmin, types.DeviceResource(d.ID))
+	s.Require().NoError(s.resume(s.alice, d.ID))
+
+	// Revoking (the owner decommissioning a held device) clears the hold.
+	s.Require().NoError(s.suspend(s.f.Authority, d.ID, "tamper alarm"))
+	s.Require().NoError(s.revoke(s.alice, d.ID, "decommissioned"))
+	got := s.f.Device(s.T(), d.ID)
+	s.Require().Equal(types.DEVICE_STATUS_REVOKED, got.Status)
+	s.Require().False(got.SuspendedByAdmin)
+}

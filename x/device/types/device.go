@@ -161,6 +161,9 @@ func (d Device) ValidateStored(ac address.Codec) error {
 	if d.KeyVersion == 0 {
 		return errorsmod.Wrapf(ErrInvalidDevice, "key_version starts at 1")
 	}
+	if d.SuspendedByAdmin && d.Status != DEVICE_STATUS_SUSPENDED {
+		return errorsmod.Wrapf(ErrInvalidDevice, "suspended_by_admin on a device that is %s, not suspended", d.Status)
+	}
 	if d.RegisteredHeight < 0 || d.KeySinceHeight < d.RegisteredHeight {
 		return errorsmod.Wrapf(ErrInvalidDevice, "heights: registered %d, key since %d", d.RegisteredHeight, d.KeySinceHeight)
 	}

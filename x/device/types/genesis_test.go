@@ -80,6 +80,9 @@ func TestGenesisValidate(t *testing.T) {
 		{"home node not bech32", func(g *types.GenesisState) { g.Devices[0].HomeNode = "" }, `home node "": empty address string is not allowed`},
 		{"bad key", func(g *types.GenesisState) { g.Devices[0].Pubkey.Key = g.Devices[0].Pubkey.Key[:5] }, "ed25519 key must be 32 bytes, got 5"},
 		{"key version 0", func(g *types.GenesisState) { g.Devices[1].KeyVersion = 0 }, `device 1 ("b"): key_version starts at 1`},
+		{"admin hold on an active device", func(g *types.GenesisState) {
+			g.Devices[1].Status, g.Devices[1].SuspendedByAdmin = types.DEVICE_STATUS_ACTIVE, true
+		}, "suspended_by_admin on a device that is DEVICE_STATUS_ACTIVE, not suspended"},
 		{"key since before registration", func(g *types.GenesisState) { g.Devices[0].KeySinceHeight = 5 }, "heights: registered 10, key since 5"},
 		{"negative registration height", func(g *types.GenesisState) { g.Devices[1].RegisteredHeight = -1 }, "heights: registered -1, key since 30"},
 		{"kind unspecified", func(g *types.GenesisState) { g.Devices[0].Kind = 0 }, "kind DEVICE_KIND_UNSPECIFIED"},

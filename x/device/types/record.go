@@ -26,6 +26,7 @@ func (d Device) ToRecord(ac address.Codec) (DeviceRecord, error) {
 		Metadata:         d.Metadata,
 		Status:           d.Status,
 		RegisteredHeight: d.RegisteredHeight,
+		SuspendedByAdmin: d.SuspendedByAdmin,
 	}, nil
 }
 
@@ -52,5 +53,6 @@ func (r DeviceRecord) ToDevice(ac address.Codec, id string) (Device, error) {
 		Metadata:         r.Metadata,
 		Status:           r.Status,
 		RegisteredHeight: r.RegisteredHeight,
+		SuspendedByAdmin: r.SuspendedByAdmin,
 	}, nil
 }
