@@ -1,6 +1,12 @@
 package keeper_test
 
 import (
+	"crypto/sha256"
+	"encoding/binary"
+
+	dcrsecp "github.com/decred/dcrd/dcrec/secp256k1/v4"
+	"github.com/decred/dcrd/dcrec/secp256k1/v4/ecdsa"
+
 	"cosmossdk.io/collections"
 
 	devtestutil "github.com/trustedge/trustedge/x/device/testutil"
@@ -123,7 +129,7 @@ func (s *DeviceSuite) TestRotateRejections() {
 		{"signed for another device", withSig(d.Key.RotationSignature(devtestutil.ChainID, other.ID, 1, npk)), types.ErrInvalidSignature},
 		{"signed for a future version", withSig(d.Key.RotationSignature(devtestutil.ChainID, d.ID, 2, npk)), types.ErrInvalidSignature},
 		{"signed for another new key", withSig(d.Key.RotationSignature(devtestutil.ChainID, d.ID, 1, other.Key.PubKey())), types.ErrInvalidSignature},
-		{"raw preimage signed instead of its hash", withSig(d.Key.Sign([]byte(types.RotationDomain))), types.ErrInvalidSignature},
+		{"raw preimage signed instead of its hash", withSig(d.Key.Sign(rotationPreimage(devtestutil.ChainID, d.ID, 1, npk))), types.ErrInvalidSignature},
 	}
 	for _, tc := range cases {
 		s.Run(tc.name, func() {
@@ -137,10 +143,36 @@ func (s *DeviceSuite) TestRotateSecp256k1OldKey() {
 	d.Key = devtestutil.NewDeviceKey(types.KEY_TYPE_SECP256K1, "secp/v1")
 	s.f.Register(s.T(), d)
 	next := devtestutil.NewDeviceKey(types.KEY_TYPE_SECP256K1, "secp/v2")
-	// secp256k1 signs sha256(sign bytes); a signature of the bytes as a
-	// pre-hashed digest would not verify.
+	// secp256k1 signs sha256(sign bytes), the cosmos-sdk way: raw ECDSA
+	// over the sign bytes taken as an already hashed digest does not
+	// verify, raw ECDSA over their sha256 does.
+	digest := types.RotationSignBytes(devtestutil.ChainID, d.ID, 1, next.PubKey())
+	priv := dcrsecp.PrivKeyFromBytes(d.Key.Priv.Bytes())
+	rawECDSA := func(hash []byte) []byte {
+		sig := ecdsa.Sign(priv, hash)
+		r, sv := sig.R(), sig.S()
+		rb, sb := r.Bytes(), sv.Bytes()
+		return append(rb[:], sb[:]...)
+	}
 	m := d.RotateMsg(1, next)
-	m.OldKeySignature[0] ^= 0x80
+	m.OldKeySignature = rawECDSA(digest)
 	s.requireRejected(types.ErrInvalidSignature, func() error { return s.rotate(m) })
-	s.Require().NoError(s.rotate(d.RotateMsg(1, next)))
+	hashed := sha256.Sum256(digest)
+	m.OldKeySignature = rawECDSA(hashed[:])
+	s.Require().NoError(s.rotate(m))
+}
+
+// rotationPreimage is what RotationSignBytes hashes (its doc comment's
+// layout), for the test that a signature over it, not its hash, fails.
+func rotationPreimage(chainID, id string, version uint64, newKey types.PubKey) []byte {
+	b := []byte(types.RotationDomain + chainID + "\x00" + id + "\x00")
+	b = binary.BigEndian.AppendUint64(b, version)
+	b = append(b, byte(newKey.Type))
+	return append(b, newKey.Key...)
+}
+
+func (s *DeviceSuite) TestRotationPreimageIsWhatIsHashed() {
+	k := devtestutil.NewDeviceKey(types.KEY_TYPE_ED25519, "preimage")
+	got := sha256.Sum256(rotationPreimage("c", "d", 3, k.PubKey()))
+	s.Require().Equal(types.RotationSignBytes("c", "d", 3, k.PubKey()), got[:])
 }
