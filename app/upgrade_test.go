@@ -13,6 +13,7 @@ import (
 
 	"github.com/trustedge/trustedge/app"
 	"github.com/trustedge/trustedge/app/apptesting"
+	accesstypes "github.com/trustedge/trustedge/x/access/types"
 	"github.com/trustedge/trustedge/x/edge"
 	edgetestutil "github.com/trustedge/trustedge/x/edge/testutil"
 	edgetypes "github.com/trustedge/trustedge/x/edge/types"
@@ -57,6 +58,10 @@ func TestUpgradeV2MigratesEthSigners(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, uint64(edge.ConsensusVersion), vm[edgetypes.ModuleName])
 	vm[edgetypes.ModuleName] = 1
+	// x/access as a chain from before grant horizons left it: version 1,
+	// no horizons (its 1 -> 2 migration rebuilds them).
+	vm[accesstypes.ModuleName] = 1
+	require.NoError(t, c.App.AccessKeeper.GrantHorizons.Clear(ctx, nil))
 	require.NoError(t, c.App.UpgradeKeeper.SetModuleVersionMap(ctx, vm))
 	cms.Write()
 	c.NextBlock()
@@ -81,6 +86,11 @@ func TestUpgradeV2MigratesEthSigners(t *testing.T) {
 	vm, err = c.App.UpgradeKeeper.GetModuleVersionMap(ctx)
 	require.NoError(t, err)
 	require.Equal(t, uint64(2), vm[edgetypes.ModuleName])
+	require.Equal(t, uint64(2), vm[accesstypes.ModuleName])
+	// Horizons rebuilt: the genesis owner's grants admit its txs again
+	// (the ante gate reads horizons), and the owner's horizon is back.
+	_, err = c.App.AccessKeeper.GrantHorizons.Get(ctx, accesstypes.AccountSubject(c.Genesis.Accounts[0].String()))
+	require.NoError(t, err, "x/access horizons rebuilt by its 1 -> 2 migration")
 
 	ethOf := func(n *apptesting.Node) string {
 		rec, err := k.Nodes.Get(ctx, n.Operator.Address)
