@@ -129,6 +129,10 @@ type Batcher struct {
 	// Close cancels it when its own ctx ends first.
 	life   context.Context
 	cancel context.CancelFunc
+	// unlink drops Start's link from its ctx to cancel once the Batcher
+	// stops, so a long-lived ctx does not keep one registration (and this
+	// Batcher) per Batcher that ever ran on it. A no-op until Start.
+	unlink func() bool
 	done   chan struct{}
 
 	// nextSeq is the number the next batch starts at. Only the run
@@ -189,6 +193,7 @@ func NewBatcher(tr Transport, id Identity, cfg Config) (*Batcher, error) {
 	return &Batcher{
 		life:          life,
 		cancel:        cancel,
+		unlink:        func() bool { return false },
 		tr:            tr,
 		id:            id,
 		cfg:           cfg,
@@ -211,7 +216,7 @@ func (b *Batcher) Start(ctx context.Context) error {
 	if !b.started.CompareAndSwap(false, true) {
 		return errors.New("batcher already started")
 	}
-	context.AfterFunc(ctx, b.cancel)
+	b.unlink = context.AfterFunc(ctx, b.cancel)
 	attempts := b.cfg.MaxAttempts
 	if attempts == 0 {
 		attempts = startHeadAttempts
@@ -285,6 +290,7 @@ func (b *Batcher) run(ctx context.Context) {
 func (b *Batcher) stop(err error, batch []bufferedReading) {
 	defer close(b.done)
 	defer b.cancel()
+	defer b.unlink()
 	b.closeIntake()
 	if err == nil {
 		return

@@ -309,3 +309,61 @@ func TestBatcherConcurrentAddsDeliverEachReadingOnce(t *testing.T) {
 		t.Fatalf("stats %+v", st)
 	}
 }
+
+// countingCtx counts the AfterFunc registrations still live on it
+// (context.AfterFunc uses a context's own AfterFunc method when it has one
+// and is not a context package cancelCtx; a non-nil Done makes it
+// cancellable in the package's eyes, so registrations are made at all).
+type countingCtx struct {
+	context.Context
+	done chan struct{}
+	mu   sync.Mutex
+	live int
+}
+
+func (c *countingCtx) Done() <-chan struct{} { return c.done }
+
+func (c *countingCtx) AfterFunc(f func()) func() bool {
+	c.mu.Lock()
+	c.live++
+	c.mu.Unlock()
+	var once sync.Once
+	return func() bool {
+		stopped := false
+		once.Do(func() {
+			stopped = true
+			c.mu.Lock()
+			c.live--
+			c.mu.Unlock()
+		})
+		return stopped
+	}
+}
+
+// A Batcher that stops drops its registration on Start's ctx: many
+// batchers run on one long-lived ctx (a proxy serving devices that come
+// and go) must not pile up registrations, each holding its Batcher.
+func TestBatcherUnlinksFromStartContext(t *testing.T) {
+	g := newFakeGateway(t)
+	c := g.serveHTTP()
+	ctx := &countingCtx{Context: context.Background(), done: make(chan struct{})}
+	for i := range 5 {
+		id := testIdentity(t, fmt.Sprintf("unlink-%d", i), devicetypes.KEY_TYPE_ED25519)
+		g.addStream(id)
+		b, err := device.NewBatcher(c, id, device.Config{ChainID: g.chainID, Backoff: fastRetries})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := b.Start(ctx); err != nil {
+			t.Fatal(err)
+		}
+		addN(t, b, 0, 3)
+		closeBatcher(t, b)
+		assertStored(t, g, id.StreamID, 1, 0, 3)
+	}
+	ctx.mu.Lock()
+	defer ctx.mu.Unlock()
+	if ctx.live != 0 {
+		t.Fatalf("%d registrations left on the start context after every batcher closed", ctx.live)
+	}
+}
