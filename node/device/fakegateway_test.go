@@ -19,7 +19,6 @@ import (
 	"google.golang.org/protobuf/protoadapt"
 
 	"github.com/cosmos/cosmos-sdk/crypto/keys/secp256k1"
-	cryptotypes "github.com/cosmos/cosmos-sdk/crypto/types"
 
 	"github.com/trustedge/trustedge/node/device"
 	"github.com/trustedge/trustedge/node/gateway/gatewaypb"
@@ -493,10 +492,7 @@ func (g *fakeGateway) serveGRPC(noDetails bool) *device.GRPCClient {
 func testReader(t testing.TB, g *fakeGateway, streamID string, seq uint64) *gatewaypb.ReaderSignature {
 	t.Helper()
 	key := secp256k1.GenPrivKeyFromSecret([]byte("device-test/reader"))
-	r, err := gatewaypb.SignRead(func(msg []byte) ([]byte, cryptotypes.PubKey, error) {
-		sig, err := key.Sign(msg)
-		return sig, key.PubKey(), err
-	}, g.chainID, g.operator, streamID, seq, time.Now())
+	r, err := gatewaypb.SignRead(gatewaypb.PrivKeySigner(key), g.chainID, g.operator, streamID, seq, time.Now())
 	if err != nil {
 		t.Fatal(err)
 	}

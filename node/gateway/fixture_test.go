@@ -13,7 +13,6 @@ import (
 
 	"cosmossdk.io/log/v2"
 
-	cryptotypes "github.com/cosmos/cosmos-sdk/crypto/types"
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
 	"github.com/trustedge/trustedge/app/apptesting"
@@ -185,24 +184,21 @@ func (e *env) postJSON(req *gatewaypb.IngestRequest) *httptest.ResponseRecorder 
 	return e.post(bz)
 }
 
-func (e *env) get(path string) *httptest.ResponseRecorder {
-	rec := httptest.NewRecorder()
-	e.h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, path, nil))
-	return rec
-}
-
-// accountSigner signs as acct's account key (what a keyring does).
-func accountSigner(acct *apptesting.Account) gatewaypb.SignFunc {
-	return func(msg []byte) ([]byte, cryptotypes.PubKey, error) {
-		sig, err := acct.PrivKey.Sign(msg)
-		return sig, acct.PrivKey.PubKey(), err
+// get is GET path, with headers set by each of set.
+func (e *env) get(path string, set ...func(http.Header)) *httptest.ResponseRecorder {
+	req := httptest.NewRequest(http.MethodGet, path, nil)
+	for _, f := range set {
+		f(req.Header)
 	}
+	rec := httptest.NewRecorder()
+	e.h.ServeHTTP(rec, req)
+	return rec
 }
 
 // readerSig is acct's signature of a proof request to this gateway.
 func (e *env) readerSig(acct *apptesting.Account, stream string, seq uint64, at time.Time) *gatewaypb.ReaderSignature {
 	e.t.Helper()
-	r, err := gatewaypb.SignRead(accountSigner(acct), e.chain.ChainID, e.home.Operator.String(), stream, seq, at)
+	r, err := gatewaypb.SignRead(gatewaypb.PrivKeySigner(acct.PrivKey), e.chain.ChainID, e.home.Operator.String(), stream, seq, at)
 	require.NoError(e.t, err)
 	return r
 }
@@ -214,22 +210,7 @@ func proofPath(stream string, seq uint64) string {
 
 // getSigned is GET path with r in the reader headers.
 func (e *env) getSigned(path string, r *gatewaypb.ReaderSignature) *httptest.ResponseRecorder {
-	req := httptest.NewRequest(http.MethodGet, path, nil)
-	r.SetHeaders(req.Header)
-	rec := httptest.NewRecorder()
-	e.h.ServeHTTP(rec, req)
-	return rec
-}
-
-// getWithHeaders is GET path with extra headers.
-func (e *env) getWithHeaders(path string, h map[string]string) *httptest.ResponseRecorder {
-	req := httptest.NewRequest(http.MethodGet, path, nil)
-	for k, v := range h {
-		req.Header.Set(k, v)
-	}
-	rec := httptest.NewRecorder()
-	e.h.ServeHTTP(rec, req)
-	return rec
+	return e.get(path, r.SetHeaders)
 }
 
 // proveAs asks for the proof of (stream, seq), signed by acct now.

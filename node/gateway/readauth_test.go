@@ -65,12 +65,12 @@ func TestProveReadAuthorization(t *testing.T) {
 		"signed two minutes ahead":    e.readerSig(e.owner, d.Stream, 3, now.Add(2*time.Minute)),
 		"another account's signature": {PubKey: reader.PrivKey.PubKey().Bytes(), SignedAt: now.Unix(), Signature: e.readerSig(e.owner, d.Stream, 3, now).Signature},
 		"signed for another gateway": func() *gatewaypb.ReaderSignature {
-			r, err := gatewaypb.SignRead(accountSigner(e.owner), e.chain.ChainID, e.other.Operator.String(), d.Stream, 3, now)
+			r, err := gatewaypb.SignRead(gatewaypb.PrivKeySigner(e.owner.PrivKey), e.chain.ChainID, e.other.Operator.String(), d.Stream, 3, now)
 			require.NoError(t, err)
 			return r
 		}(),
 		"signed for another chain": func() *gatewaypb.ReaderSignature {
-			r, err := gatewaypb.SignRead(accountSigner(e.owner), "other-chain", e.home.Operator.String(), d.Stream, 3, now)
+			r, err := gatewaypb.SignRead(gatewaypb.PrivKeySigner(e.owner.PrivKey), "other-chain", e.home.Operator.String(), d.Stream, 3, now)
 			require.NoError(t, err)
 			return r
 		}(),
@@ -83,7 +83,7 @@ func TestProveReadAuthorization(t *testing.T) {
 	short := *good
 	short.PubKey = short.PubKey[:20]
 	requireRefused(t, e.getSigned(path, &short), http.StatusBadRequest, gateway.ReasonMalformed)
-	partial := e.getWithHeaders(path, map[string]string{gatewaypb.HeaderReaderKey: "AAAA"})
+	partial := e.get(path, func(h http.Header) { h.Set(gatewaypb.HeaderReaderKey, "AAAA") })
 	body = requireRefused(t, partial, http.StatusBadRequest, gateway.ReasonMalformed)
 	require.Contains(t, body.Message, gatewaypb.HeaderReaderSignature)
 

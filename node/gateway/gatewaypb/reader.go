@@ -26,6 +26,15 @@ const (
 // mode) or a PrivKey's Sign with its PubKey.
 type SignFunc func(msg []byte) ([]byte, cryptotypes.PubKey, error)
 
+// PrivKeySigner is a SignFunc for a key held in memory (a keyring's Sign
+// is the other usual one).
+func PrivKeySigner(key cryptotypes.PrivKey) SignFunc {
+	return func(msg []byte) ([]byte, cryptotypes.PubKey, error) {
+		sig, err := key.Sign(msg)
+		return sig, key.PubKey(), err
+	}
+}
+
 // SignRead signs a proof request for reading seq of streamID, to be
 // served by the gateway of edge node gatewayNode on chain chainID, at time
 // at. Sign again per request: the gateway takes a signature for a minute.

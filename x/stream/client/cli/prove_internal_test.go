@@ -13,7 +13,6 @@ import (
 	"google.golang.org/grpc"
 
 	"github.com/cosmos/cosmos-sdk/crypto/keys/secp256k1"
-	cryptotypes "github.com/cosmos/cosmos-sdk/crypto/types"
 
 	"github.com/trustedge/trustedge/node/gateway/gatewaypb"
 	"github.com/trustedge/trustedge/node/ingest"
@@ -149,10 +148,7 @@ func unsigned() (*gatewaypb.ReaderSignature, error) { return nil, nil }
 func TestProveSignsEachRequest(t *testing.T) {
 	ctx := context.Background()
 	key := secp256k1.GenPrivKeyFromSecret([]byte("cli-test/reader"))
-	sign := func(msg []byte) ([]byte, cryptotypes.PubKey, error) {
-		sig, err := key.Sign(msg)
-		return sig, key.PubKey(), err
-	}
+	sign := gatewaypb.PrivKeySigner(key)
 	// A clock that moves a minute per request: each attempt signs anew.
 	clock := time.Unix(1_800_000_000, 0)
 	now := func() time.Time { clock = clock.Add(time.Minute); return clock }
