@@ -2,6 +2,7 @@ package keeper
 
 import (
 	"context"
+	"slices"
 
 	errorsmod "cosmossdk.io/errors"
 
@@ -14,6 +15,7 @@ import (
 // account allowed "admin" on "device/<id>" (e.g. an operations team).
 //
 //	ACTIVE --suspend--> SUSPENDED --resume--> ACTIVE
+//	SUSPENDED by the owner --suspend by authority/admin--> SUSPENDED, held
 //	ACTIVE | SUSPENDED --revoke--> REVOKED (final)
 
 func (k msgServer) SuspendDevice(ctx context.Context, msg *types.MsgSuspendDevice) (*types.MsgSuspendDeviceResponse, error) {
@@ -38,7 +40,8 @@ func (k msgServer) RevokeDevice(ctx context.Context, msg *types.MsgRevokeDevice)
 }
 
 // setStatus moves a device to status `to` if its current status is one of
-// `from`. A revoked device always fails with ErrDeviceRevoked.
+// `from` (or the change makes an owner's suspension a hold, see
+// becomesHold). A revoked device always fails with ErrDeviceRevoked.
 func (k msgServer) setStatus(ctx context.Context, signer, id, reason string, to types.DeviceStatus, from ...types.DeviceStatus) error {
 	signerBz, signerStr, err := k.decodeAddress("signer", signer)
 	if err != nil {
@@ -60,11 +63,7 @@ func (k msgServer) setStatus(ctx context.Context, signer, id, reason string, to 
 	if r.Status == types.DEVICE_STATUS_REVOKED {
 		return errorsmod.Wrapf(types.ErrDeviceRevoked, "%q", id)
 	}
-	allowed := false
-	for _, s := range from {
-		allowed = allowed || r.Status == s
-	}
-	if !allowed {
+	if !slices.Contains(from, r.Status) && !becomesHold(r, signerBz, to) {
 		return errorsmod.Wrapf(types.ErrInvalidTransition, "device %q is %s, cannot become %s", id, r.Status, to)
 	}
 	if err := k.applyHold(ctx, id, &r, signerBz, signerStr, to); err != nil {
@@ -78,6 +77,17 @@ func (k msgServer) setStatus(ctx context.Context, signer, id, reason string, to 
 	return sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventDeviceStatusChanged{
 		DeviceId: id, Signer: signerStr, OldStatus: old, NewStatus: to, Reason: reason,
 	})
+}
+
+// becomesHold reports whether a suspend by someone other than the owner
+// finds the device already suspended by its owner: the suspension then
+// becomes an operator's hold (SUSPENDED -> SUSPENDED, suspended_by_admin
+// set). Refusing it instead would let an owner who sees a tamper alarm
+// coming (or front-runs the authority's tx) suspend first and resume at
+// will, the hold never recorded.
+func becomesHold(r types.DeviceRecord, signer sdk.AccAddress, to types.DeviceStatus) bool {
+	return to == types.DEVICE_STATUS_SUSPENDED && r.Status == types.DEVICE_STATUS_SUSPENDED &&
+		!r.SuspendedByAdmin && !signer.Equals(sdk.AccAddress(r.Owner))
 }
 
 // applyHold keeps track of who suspended a device. A suspension by anyone

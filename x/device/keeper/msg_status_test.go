@@ -157,3 +157,43 @@ func (s *DeviceSuite) TestAdminHoldOnlyAdminsLift() {
 	s.Require().Equal(types.DEVICE_STATUS_REVOKED, got.Status)
 	s.Require().False(got.SuspendedByAdmin)
 }
+
+// An owner's own suspension does not keep the authority or an admin from
+// holding the device: their suspend turns it into a hold (SUSPENDED ->
+// SUSPENDED, suspended_by_admin set, one status event naming them), which
+// the owner then cannot lift. Otherwise an owner expecting a tamper alarm
+// could suspend first and resume whenever it liked.
+func (s *DeviceSuite) TestAdminSuspendHoldsOwnerSuspendedDevice() {
+	for name, admin := range map[string]func(id string) string{
+		"authority": func(string) string { return s.f.Authority },
+		"device admin": func(id string) string {
+			s.f.Access.Allow(types.AccountSubject(s.ops), types.ActionAdmin, types.DeviceResource(id))
+			return s.ops
+		},
+	} {
+		s.Run(name, func() {
+			d := s.registered("held-by-" + strings.ReplaceAll(name, " ", "-"))
+			signer := admin(d.ID)
+			s.Require().NoError(s.suspend(s.alice, d.ID, "maintenance"))
+			s.f.ResetEvents()
+
+			s.Require().NoError(s.suspend(signer, d.ID, "tamper alarm"))
+			got := s.f.Device(s.T(), d.ID)
+			s.Require().Equal(types.DEVICE_STATUS_SUSPENDED, got.Status)
+			s.Require().True(got.SuspendedByAdmin, "the owner's suspension is now a hold")
+			s.requireEvents(&types.EventDeviceStatusChanged{
+				DeviceId: d.ID, Signer: signer, OldStatus: types.DEVICE_STATUS_SUSPENDED, NewStatus: types.DEVICE_STATUS_SUSPENDED, Reason: "tamper alarm",
+			})
+
+			s.requireRejected(types.ErrUnauthorized, func() error { return s.resume(s.alice, d.ID) })
+			// A second hold changes nothing and is refused like any repeat.
+			s.requireRejected(types.ErrInvalidTransition, func() error { return s.suspend(signer, d.ID, "again") })
+			// Nor does the owner suspending again undo the hold.
+			s.requireRejected(types.ErrInvalidTransition, func() error { return s.suspend(s.alice, d.ID, "") })
+
+			s.Require().NoError(s.resume(signer, d.ID))
+			s.Require().Equal(types.DEVICE_STATUS_ACTIVE, s.status(d.ID))
+			s.Require().False(s.f.Device(s.T(), d.ID).SuspendedByAdmin)
+		})
+	}
+}
