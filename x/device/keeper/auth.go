@@ -2,12 +2,14 @@ package keeper
 
 import (
 	"context"
+	"errors"
 
 	errorsmod "cosmossdk.io/errors"
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
 	"github.com/trustedge/trustedge/x/device/types"
+	edgetypes "github.com/trustedge/trustedge/x/edge/types"
 )
 
 // authorizeRegister asks x/access whether owner (bech32) may register device
@@ -60,14 +62,19 @@ func (k Keeper) isHoldAdmin(ctx context.Context, id, signerStr string) (bool, er
 }
 
 // requireHomeNode fails unless node (nodeStr in bech32) runs a registered
-// edge node.
+// edge node that is not jailed. A jailed node was caught double-signing and
+// stays jailed for good: devices must not be homed on it (a stale node may
+// come back, so it is accepted).
 func (k Keeper) requireHomeNode(ctx context.Context, node sdk.AccAddress, nodeStr string) error {
-	ok, err := k.edge.IsOperator(ctx, node)
+	n, err := k.edge.GetNode(ctx, node)
+	if errors.Is(err, edgetypes.ErrNodeNotFound) {
+		return errorsmod.Wrapf(types.ErrNodeNotFound, "%s", nodeStr)
+	}
 	if err != nil {
 		return err
 	}
-	if !ok {
-		return errorsmod.Wrapf(types.ErrNodeNotFound, "%s", nodeStr)
+	if n.Status == edgetypes.NODE_STATUS_JAILED {
+		return errorsmod.Wrapf(types.ErrNodeJailed, "%s", nodeStr)
 	}
 	return nil
 }

@@ -6,6 +6,7 @@ import (
 
 	devtestutil "github.com/trustedge/trustedge/x/device/testutil"
 	"github.com/trustedge/trustedge/x/device/types"
+	edgetypes "github.com/trustedge/trustedge/x/edge/types"
 )
 
 func (s *DeviceSuite) TestRegisterHappyPath() {
@@ -158,4 +159,32 @@ func (s *DeviceSuite) TestRegisterMetadataLimitsAccepted() {
 	got := s.f.Device(s.T(), msg.DeviceId)
 	s.Require().Len(got.Metadata, types.MaxMetadataEntries)
 	s.Require().True(strings.HasPrefix(got.Metadata[0].Key, "a"), "metadata sorted by key")
+}
+
+// A jailed node (caught double-signing, jailed for good) is no home: a
+// device can be neither registered on it nor moved to it. A device homed
+// there before the jailing can still move away.
+func (s *DeviceSuite) TestJailedNodeIsNoHome() {
+	stays := s.registered("stays")
+	s.f.Edge.SetNodeStatus(devtestutil.Addr("node1"), edgetypes.NODE_STATUS_JAILED)
+
+	onJailed := devtestutil.NewTestDevice("on-jailed", s.alice, s.node1)
+	s.f.AllowRegister(s.alice, onJailed.ID)
+	s.requireRejected(types.ErrNodeJailed, func() error {
+		_, err := s.f.MsgServer.RegisterDevice(s.f.Ctx, onJailed.RegisterMsg())
+		return err
+	})
+	s.requireRejected(types.ErrNodeJailed, func() error {
+		_, err := s.f.MsgServer.MoveDevice(s.f.Ctx, &types.MsgMoveDevice{Owner: s.alice, DeviceId: stays.ID, NewHomeNode: s.node1})
+		return err
+	})
+	s.Require().Equal(s.node0, s.f.Device(s.T(), stays.ID).HomeNode)
+
+	// node0 is jailed after stays was homed there: stays moves to node1
+	// to node1, stale now: a stale node may come back, so it is a home.
+	s.f.Edge.SetNodeStatus(devtestutil.Addr("node0"), edgetypes.NODE_STATUS_JAILED)
+	s.f.Edge.SetNodeStatus(devtestutil.Addr("node1"), edgetypes.NODE_STATUS_STALE)
+	_, err := s.f.MsgServer.MoveDevice(s.f.Ctx, &types.MsgMoveDevice{Owner: s.alice, DeviceId: stays.ID, NewHomeNode: s.node1})
+	s.Require().NoError(err)
+	s.Require().Equal(s.node1, s.f.Device(s.T(), stays.ID).HomeNode)
 }

@@ -16,7 +16,8 @@ import (
 // sign bytes name the chain, the device and the key version being retired,
 // so an approval cannot be replayed on another chain, device or rotation.
 // A suspended device may rotate (suspension for a suspected key leak is
-// lifted after a rotation); a revoked one may not.
+// lifted after a rotation); a revoked one may not, nor one whose key_version
+// reached types.MaxKeyVersion (it would wrap to 0).
 func (k msgServer) RotateDeviceKey(ctx context.Context, msg *types.MsgRotateDeviceKey) (*types.MsgRotateDeviceKeyResponse, error) {
 	newKey, err := types.NewPubKey(msg.NewKeyType, msg.NewPubkey)
 	if err != nil {
@@ -26,6 +27,10 @@ func (k msgServer) RotateDeviceKey(ctx context.Context, msg *types.MsgRotateDevi
 	r, owner, err := k.ownedDevice(ctx, msg.Owner, id)
 	if err != nil {
 		return nil, err
+	}
+	if r.KeyVersion >= types.MaxKeyVersion {
+		return nil, errorsmod.Wrapf(types.ErrKeyVersionLimit,
+			"device %q is at key version %d: register a new device instead", id, r.KeyVersion)
 	}
 	if newKey.Equal(r.Pubkey) {
 		return nil, errorsmod.Wrapf(types.ErrUnchanged, "new key of device %q is its current key", id)

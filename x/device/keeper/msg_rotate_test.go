@@ -176,3 +176,34 @@ func (s *DeviceSuite) TestRotationPreimageIsWhatIsHashed() {
 	got := sha256.Sum256(rotationPreimage("c", "d", 3, k.PubKey()))
 	s.Require().Equal(types.RotationSignBytes("c", "d", 3, k.PubKey()), got[:])
 }
+
+// key_version stops at types.MaxKeyVersion: the last rotation reaches it
+// and exports a valid genesis; the next one is refused with
+// ErrKeyVersionLimit instead of wrapping to 0 (which the chain's own
+// export would fail to validate).
+func (s *DeviceSuite) TestRotateStopsAtMaxKeyVersion() {
+	d := s.device("worn")
+	gs := &types.GenesisState{Devices: []types.Device{{
+		Id: d.ID, Owner: s.alice, Pubkey: d.Key.PubKey(), KeyVersion: types.MaxKeyVersion - 1,
+		Kind: types.DEVICE_KIND_COLLECTOR, Protocols: []types.Protocol{types.PROTOCOL_LORA},
+		HomeNode: s.node0, Status: types.DEVICE_STATUS_ACTIVE,
+	}}}
+	s.Require().NoError(gs.Validate(s.f.AddrCodec))
+	s.Require().NoError(s.f.Keeper.InitGenesis(s.f.Ctx, gs))
+
+	last := devtestutil.NewDeviceKey(types.KEY_TYPE_ED25519, "worn/last")
+	resp, err := s.f.MsgServer.RotateDeviceKey(s.f.Ctx, d.RotateMsg(types.MaxKeyVersion-1, last))
+	s.Require().NoError(err)
+	s.Require().Equal(types.MaxKeyVersion, resp.NewKeyVersion)
+	exp, err := s.f.Keeper.ExportGenesis(s.f.Ctx)
+	s.Require().NoError(err)
+	s.Require().NoError(exp.Validate(s.f.AddrCodec), "a chain at the limit exports a valid genesis")
+
+	d.Key = last
+	s.requireRejected(types.ErrKeyVersionLimit, func() error {
+		return s.rotate(d.RotateMsg(types.MaxKeyVersion, devtestutil.NewDeviceKey(types.KEY_TYPE_ED25519, "worn/wrap")))
+	})
+	got := s.f.Device(s.T(), d.ID)
+	s.Require().Equal(types.MaxKeyVersion, got.KeyVersion)
+	s.Require().Equal(last.PubKey(), got.Pubkey)
+}

@@ -6,10 +6,12 @@ import (
 	"fmt"
 
 	"cosmossdk.io/core/address"
+	errorsmod "cosmossdk.io/errors"
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
 	"github.com/trustedge/trustedge/x/device/types"
+	edgetypes "github.com/trustedge/trustedge/x/edge/types"
 )
 
 // ErrAccessDenied is what FakeAccess returns; the real x/access returns its
@@ -51,11 +53,11 @@ type AllowAll struct{}
 // Authorize implements types.AccessKeeper.
 func (AllowAll) Authorize(context.Context, string, string, string) error { return nil }
 
-// FakeEdge is an x/edge stand-in: a set of operator addresses and one
-// consortium authority.
+// FakeEdge is an x/edge stand-in: operator addresses with their node's
+// status, and one consortium authority.
 type FakeEdge struct {
 	ac        address.Codec
-	operators map[string]struct{}
+	operators map[string]edgetypes.NodeStatus
 	authority sdk.AccAddress
 }
 
@@ -63,19 +65,35 @@ var _ types.EdgeKeeper = (*FakeEdge)(nil)
 
 // NewFakeEdge has the given authority and no operators.
 func NewFakeEdge(ac address.Codec, authority sdk.AccAddress) *FakeEdge {
-	return &FakeEdge{ac: ac, operators: map[string]struct{}{}, authority: authority}
+	return &FakeEdge{ac: ac, operators: map[string]edgetypes.NodeStatus{}, authority: authority}
 }
 
-// AddOperator registers an edge node operator.
-func (e *FakeEdge) AddOperator(addr sdk.AccAddress) { e.operators[string(addr)] = struct{}{} }
+// AddOperator registers an active edge node operator.
+func (e *FakeEdge) AddOperator(addr sdk.AccAddress) {
+	e.operators[string(addr)] = edgetypes.NODE_STATUS_ACTIVE
+}
+
+// SetNodeStatus changes the status of a registered operator's node (e.g.
+// NODE_STATUS_JAILED).
+func (e *FakeEdge) SetNodeStatus(addr sdk.AccAddress, st edgetypes.NodeStatus) {
+	e.operators[string(addr)] = st
+}
 
 // RemoveOperator removes an edge node operator.
 func (e *FakeEdge) RemoveOperator(addr sdk.AccAddress) { delete(e.operators, string(addr)) }
 
-// IsOperator implements types.EdgeKeeper.
-func (e *FakeEdge) IsOperator(_ context.Context, addr sdk.AccAddress) (bool, error) {
-	_, ok := e.operators[string(addr)]
-	return ok, nil
+// GetNode implements types.EdgeKeeper like x/edge: an unknown operator is
+// an error wrapping edgetypes.ErrNodeNotFound.
+func (e *FakeEdge) GetNode(_ context.Context, addr sdk.AccAddress) (edgetypes.EdgeNode, error) {
+	st, ok := e.operators[string(addr)]
+	if !ok {
+		return edgetypes.EdgeNode{}, errorsmod.Wrapf(edgetypes.ErrNodeNotFound, "%s", addr)
+	}
+	op, err := e.ac.BytesToString(addr)
+	if err != nil {
+		return edgetypes.EdgeNode{}, err
+	}
+	return edgetypes.EdgeNode{Operator: op, Status: st}, nil
 }
 
 // IsAuthority implements types.EdgeKeeper like x/edge: an undecodable

@@ -2,6 +2,7 @@ package types
 
 import (
 	"cmp"
+	"math"
 	"slices"
 	"unicode/utf8"
 
@@ -18,6 +19,13 @@ const (
 	MaxMetadataValueLen = 128
 	MaxReasonLen        = 256
 )
+
+// MaxKeyVersion bounds key_version, which starts at 1 and grows by one per
+// rotation. A rotation at the bound is refused (ErrKeyVersionLimit) instead
+// of wrapping to 0, which the chain's own export would then fail to
+// validate; genesis accepts 1..MaxKeyVersion, all a chain can reach. 2^32-1
+// rotations, one per block, would take a century of 1-second blocks.
+const MaxKeyVersion uint64 = math.MaxUint32
 
 // ValidateDeviceID accepts 1..64 characters of [A-Za-z0-9._:-]: safe in
 // store keys (no 0x00), in x/access resources ("device/<id>") and in URLs.
@@ -160,6 +168,9 @@ func (d Device) ValidateStored(ac address.Codec) error {
 	}
 	if d.KeyVersion == 0 {
 		return errorsmod.Wrapf(ErrInvalidDevice, "key_version starts at 1")
+	}
+	if d.KeyVersion > MaxKeyVersion {
+		return errorsmod.Wrapf(ErrInvalidDevice, "key_version %d above the limit %d", d.KeyVersion, MaxKeyVersion)
 	}
 	if d.SuspendedByAdmin && d.Status != DEVICE_STATUS_SUSPENDED {
 		return errorsmod.Wrapf(ErrInvalidDevice, "suspended_by_admin on a device that is %s, not suspended", d.Status)

@@ -22,4 +22,6 @@ var (
 	ErrInvalidHeight     = errors.Register(ModuleName, 17, "invalid height")
 	ErrUnchanged         = errors.Register(ModuleName, 18, "request changes nothing")
 	ErrInvalidReason     = errors.Register(ModuleName, 19, "invalid reason")
+	ErrNodeJailed        = errors.Register(ModuleName, 20, "home node is jailed")
+	ErrKeyVersionLimit   = errors.Register(ModuleName, 21, "key version at its limit")
 )

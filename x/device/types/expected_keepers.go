@@ -4,6 +4,8 @@ import (
 	"context"
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
+
+	edgetypes "github.com/trustedge/trustedge/x/edge/types"
 )
 
 // AccessKeeper is the x/access decision function.
@@ -15,9 +17,10 @@ type AccessKeeper interface {
 
 // EdgeKeeper is the part of x/edge this module needs.
 type EdgeKeeper interface {
-	// IsOperator reports whether addr runs a registered edge node: a home
-	// node must be one.
-	IsOperator(ctx context.Context, addr sdk.AccAddress) (bool, error)
+	// GetNode returns the node run by operator, or an error wrapping
+	// x/edge's ErrNodeNotFound: a home node must be a registered node that
+	// is not jailed.
+	GetNode(ctx context.Context, operator sdk.AccAddress) (edgetypes.EdgeNode, error)
 	// IsAuthority reports whether addr (bech32) is the consortium authority.
 	IsAuthority(ctx context.Context, addr string) (bool, error)
 }

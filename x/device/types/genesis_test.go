@@ -1,6 +1,7 @@
 package types_test
 
 import (
+	"math"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -80,6 +81,8 @@ func TestGenesisValidate(t *testing.T) {
 		{"home node not bech32", func(g *types.GenesisState) { g.Devices[0].HomeNode = "" }, `home node "": empty address string is not allowed`},
 		{"bad key", func(g *types.GenesisState) { g.Devices[0].Pubkey.Key = g.Devices[0].Pubkey.Key[:5] }, "ed25519 key must be 32 bytes, got 5"},
 		{"key version 0", func(g *types.GenesisState) { g.Devices[1].KeyVersion = 0 }, `device 1 ("b"): key_version starts at 1`},
+		{"key version above the limit", func(g *types.GenesisState) { g.Devices[1].KeyVersion = types.MaxKeyVersion + 1 }, `device 1 ("b"): key_version 4294967296 above the limit 4294967295`},
+		{"key version MaxUint64", func(g *types.GenesisState) { g.Devices[1].KeyVersion = math.MaxUint64 }, `device 1 ("b"): key_version 18446744073709551615 above the limit`},
 		{"admin hold on an active device", func(g *types.GenesisState) {
 			g.Devices[1].Status, g.Devices[1].SuspendedByAdmin = types.DEVICE_STATUS_ACTIVE, true
 		}, "suspended_by_admin on a device that is DEVICE_STATUS_ACTIVE, not suspended"},
