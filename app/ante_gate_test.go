@@ -17,33 +17,42 @@ import (
 )
 
 // TestPermissionedSenderGate: the authority, an edge operator and the holder
-// of a live grant get in; a funded stranger is refused in CheckTx and in a
-// block, pays no fee, and the same holds again once its grant expires.
+// of a live grant get in; a stranger is refused with ErrSenderNotPermitted
+// in CheckTx and in a block, and the same holds again once its grant
+// expires. The stranger first holds less than the fee: had fees been
+// deducted before the gate, its tx would fail with insufficient funds
+// instead, so the refusal code proves the gate runs first (a refused
+// sender pays nothing and its tx never reaches the mempool).
 func TestPermissionedSenderGate(t *testing.T) {
 	c := apptesting.Setup(t, apptesting.DefaultConfig())
 	c.NextBlock()
 	g := c.Genesis
 
 	stranger := apptesting.NewAccount("stranger")
-	c.DeliverTx(g.Authority, banktypes.NewMsgSend(g.Authority.Address, stranger.Address, apptesting.Coins(1_000_000)))
+	// An account on chain (it has a number and signs like any other) that
+	// cannot pay the fee.
+	c.DeliverTx(g.Authority, banktypes.NewMsgSend(g.Authority.Address, stranger.Address, apptesting.Coins(1)))
 	c.SyncAccount(stranger)
+	require.Less(t, c.Balance(stranger.Address, app.FeeDenom), apptesting.DefaultFeeAmt)
 	strangerSend := func() []byte {
 		return c.SignTx(stranger, banktypes.NewMsgSend(stranger.Address, g.Authority.Address, apptesting.Coins(1)))
 	}
 	refused := func(when string) {
 		t.Helper()
-		before := c.Balance(stranger.Address, app.FeeDenom)
 		res := c.CheckTx(strangerSend())
-		require.Equal(t, accesstypes.ModuleName, res.Codespace, when)
-		require.Equal(t, accesstypes.ErrSenderNotPermitted.ABCICode(), res.Code, when)
+		require.Equal(t, accesstypes.ModuleName, res.Codespace, "%s: %s", when, res.Log)
+		require.Equal(t, accesstypes.ErrSenderNotPermitted.ABCICode(), res.Code, "%s: %s", when, res.Log)
+		require.Equal(t, uint32(20), res.Code, "the code README and clients document")
 		require.Contains(t, res.Log, stranger.String())
 
 		// A proposer that includes it anyway gets the same refusal in the block.
 		block := c.NextBlock(strangerSend())
-		require.Equal(t, accesstypes.ErrSenderNotPermitted.ABCICode(), block.TxResults[0].Code, when)
-		require.Equal(t, before, c.Balance(stranger.Address, app.FeeDenom), "%s: a refused sender must pay nothing", when)
+		require.Equal(t, accesstypes.ModuleName, block.TxResults[0].Codespace, when)
+		require.Equal(t, accesstypes.ErrSenderNotPermitted.ABCICode(), block.TxResults[0].Code, "%s: %s", when, block.TxResults[0].Log)
 	}
-	refused("no grant")
+	refused("no grant, cannot pay the fee")
+	c.DeliverTx(g.Authority, banktypes.NewMsgSend(g.Authority.Address, stranger.Address, apptesting.Coins(1_000_000)))
+	refused("no grant, funded")
 
 	for name, signer := range map[string]*apptesting.Account{
 		"authority": g.Authority, "operator": g.Nodes[0].Operator, "grant holder": g.Accounts[0],

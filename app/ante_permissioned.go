@@ -31,19 +31,22 @@ type SenderGateAccess interface {
 // consortium authority, an edge operator, a namespace admin, or holds a
 // live grant — or is a
 // node's committer (the account its data plane signs with) and the tx holds
-// only MsgCommitEpoch and MsgHeartbeat. It runs
+// only MsgCommitEpoch and MsgHeartbeat — or the tx holds only x/device owner
+// messages (no registration) and the signer owns, not revoked, every device
+// the messages it signs name (see ownsNamedDevices). It runs
 // before fees are deducted, so a refused sender pays nothing and its tx never
 // reaches the mempool. It runs in DeliverTx too: a proposer cannot slip such
 // a tx into a block.
 type PermissionedSenderDecorator struct {
 	edge   SenderGateEdge
 	access SenderGateAccess
+	device SenderGateDevice
 	codec  address.Codec
 }
 
 // NewPermissionedSenderDecorator builds the gate.
-func NewPermissionedSenderDecorator(edge SenderGateEdge, access SenderGateAccess, ac address.Codec) PermissionedSenderDecorator {
-	return PermissionedSenderDecorator{edge: edge, access: access, codec: ac}
+func NewPermissionedSenderDecorator(edge SenderGateEdge, access SenderGateAccess, device SenderGateDevice, ac address.Codec) PermissionedSenderDecorator {
+	return PermissionedSenderDecorator{edge: edge, access: access, device: device, codec: ac}
 }
 
 // AnteHandle implements sdk.AnteDecorator.
@@ -60,8 +63,9 @@ func (d PermissionedSenderDecorator) AnteHandle(ctx sdk.Context, tx sdk.Tx, simu
 		return ctx, err
 	}
 	reportsOnly := onlyNodeReports(tx.GetMsgs())
+	deviceMsgs, _ := deviceOwnerMsgs(tx.GetMsgs())
 	for _, signer := range signers {
-		if err := d.admit(ctx, signer, reportsOnly); err != nil {
+		if err := d.admit(ctx, signer, reportsOnly, deviceMsgs); err != nil {
 			return ctx, err
 		}
 	}
@@ -84,8 +88,9 @@ func onlyNodeReports(msgs []sdk.Msg) bool {
 // admit runs on every CheckTx and DeliverTx. Each test is one point read
 // (x/access keeps a per-subject grant horizon for this) except the
 // namespace-admin test, a walk of the few admins the authority named; grant
-// holders, the bulk of senders, are tested first.
-func (d PermissionedSenderDecorator) admit(ctx sdk.Context, signer sdk.AccAddress, reportsOnly bool) error {
+// holders, the bulk of senders, are tested first. deviceMsgs is nil unless
+// every message is an x/device owner message.
+func (d PermissionedSenderDecorator) admit(ctx sdk.Context, signer sdk.AccAddress, reportsOnly bool, deviceMsgs []deviceOwnerMsg) error {
 	if ok, err := d.access.HasLiveGrant(ctx, signer); err != nil || ok {
 		return err
 	}
@@ -114,8 +119,14 @@ func (d PermissionedSenderDecorator) admit(ctx sdk.Context, signer sdk.AccAddres
 	if isCommitter && reportsOnly {
 		return nil
 	}
+	if ok, err := d.ownsNamedDevices(ctx, signer, deviceMsgs); err != nil || ok {
+		return err
+	}
 	if isCommitter {
 		return errorsmod.Wrapf(accesstypes.ErrSenderNotPermitted, "%s is a node's committer: it may only send MsgCommitEpoch and MsgHeartbeat", bech)
+	}
+	if len(deviceMsgs) > 0 {
+		return errorsmod.Wrapf(accesstypes.ErrSenderNotPermitted, "%s holds no live grant and does not own every (non-revoked) device its messages name", bech)
 	}
 	return errorsmod.Wrapf(accesstypes.ErrSenderNotPermitted, "%s", bech)
 }

@@ -206,7 +206,7 @@ func New(
 		BankKeeper:      app.BankKeeper,
 		SignModeHandler: app.txConfig.SignModeHandler(),
 		SigGasConsumer:  ante.DefaultSigVerificationGasConsumer,
-	}, NewPermissionedSenderDecorator(app.EdgeKeeper, app.AccessKeeper, accCodec), app.sigCache)
+	}, NewPermissionedSenderDecorator(app.EdgeKeeper, app.AccessKeeper, app.DeviceKeeper, accCodec), app.sigCache)
 	if err != nil {
 		panic(err)
 	}
