@@ -17,6 +17,7 @@ import (
 	"github.com/trustedge/trustedge/x/edge"
 	edgetestutil "github.com/trustedge/trustedge/x/edge/testutil"
 	edgetypes "github.com/trustedge/trustedge/x/edge/types"
+	streamtypes "github.com/trustedge/trustedge/x/stream/types"
 )
 
 // TestUpgradeV2MigratesEthSigners runs the "v2" software upgrade the way a
@@ -62,6 +63,10 @@ func TestUpgradeV2MigratesEthSigners(t *testing.T) {
 	// no horizons (its 1 -> 2 migration rebuilds them).
 	vm[accesstypes.ModuleName] = 1
 	require.NoError(t, c.App.AccessKeeper.GrantHorizons.Clear(ctx, nil))
+	// x/stream as version 1 left it: no stream count (its 1 -> 2
+	// migration counts the streams and bounds closed ones).
+	vm[streamtypes.ModuleName] = 1
+	require.NoError(t, c.App.StreamKeeper.StreamCount.Remove(ctx))
 	require.NoError(t, c.App.UpgradeKeeper.SetModuleVersionMap(ctx, vm))
 	cms.Write()
 	c.NextBlock()
@@ -87,6 +92,9 @@ func TestUpgradeV2MigratesEthSigners(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, uint64(2), vm[edgetypes.ModuleName])
 	require.Equal(t, uint64(2), vm[accesstypes.ModuleName])
+	require.Equal(t, uint64(2), vm[streamtypes.ModuleName])
+	_, err = c.App.StreamKeeper.StreamCount.Get(ctx)
+	require.NoError(t, err, "x/stream's 1 -> 2 migration wrote the stream count")
 	// Horizons rebuilt: the genesis owner's grants admit its txs again
 	// (the ante gate reads horizons), and the owner's horizon is back.
 	_, err = c.App.AccessKeeper.GrantHorizons.Get(ctx, accesstypes.AccountSubject(c.Genesis.Accounts[0].String()))

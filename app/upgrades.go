@@ -10,8 +10,9 @@ import (
 // UpgradeV2 is the name of the software upgrade (a MsgSoftwareUpgrade plan
 // from the consortium authority) that takes a chain started by an earlier
 // binary to this one's state versions: x/access 1 → 2 (grant expiry
-// horizons) and x/edge 1 → 2 (Ethereum signer addresses in EIP-55 form,
-// one node per address). Modules already at their version are skipped. It
+// horizons), x/edge 1 → 2 (Ethereum signer addresses in EIP-55 form,
+// one node per address) and x/stream 1 → 2 (stream count, close epochs of
+// closed streams). Modules already at their version are skipped. It
 // adds no store, so it suits chains that already have all eight stores
 // (auth, bank, consensus, upgrade, edge, access, device, stream); a chain
 // from before x/device or x/stream existed needs a store loader as well

@@ -27,7 +27,7 @@ import (
 )
 
 // ConsensusVersion is the x/stream state version; bump it with a migration.
-const ConsensusVersion = 1
+const ConsensusVersion = 2
 
 var (
 	_ module.AppModuleBasic         = AppModule{}
@@ -82,6 +82,12 @@ func (AppModule) GetQueryCmd() *cobra.Command { return cli.GetQueryCmd() }
 func (am AppModule) RegisterServices(registrar grpc.ServiceRegistrar) error {
 	types.RegisterMsgServer(registrar, keeper.NewMsgServerImpl(am.keeper))
 	types.RegisterQueryServer(registrar, keeper.NewQueryServerImpl(am.keeper))
+	if cfg, ok := registrar.(module.Configurator); ok {
+		migrate := func(ctx sdk.Context) error { return am.keeper.MigrateCloseEpochs(ctx) }
+		if err := cfg.RegisterMigration(types.ModuleName, 1, migrate); err != nil {
+			return err
+		}
+	}
 	return nil
 }
 

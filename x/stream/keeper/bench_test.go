@@ -8,6 +8,8 @@ import (
 	storetypes "github.com/cosmos/cosmos-sdk/store/v2/types"
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
+	devtestutil "github.com/trustedge/trustedge/x/device/testutil"
+	devicetypes "github.com/trustedge/trustedge/x/device/types"
 	streamtestutil "github.com/trustedge/trustedge/x/stream/testutil"
 	"github.com/trustedge/trustedge/x/stream/types"
 )
@@ -55,9 +57,10 @@ func BenchmarkMsgRecordReading(b *testing.B) {
 		name   string
 		sender func(f *streamtestutil.Fixture, owner string) string
 	}{
-		// The owner skips the x/access check.
+		// The owner pays for the device read and one x/access Check (its
+		// own write grant vouches for the device).
 		{"owner", func(_ *streamtestutil.Fixture, owner string) string { return owner }},
-		// A granted writer pays for one Check (an index read and a grant).
+		// A granted writer pays for a second Check: its own grant.
 		{"granted-writer", func(f *streamtestutil.Fixture, _ string) string {
 			w := streamtestutil.AddrStr("writer")
 			f.AllowWrite(b, w, "s")
@@ -69,6 +72,7 @@ func BenchmarkMsgRecordReading(b *testing.B) {
 			owner := streamtestutil.AddrStr("alice")
 			f.RegisterDevice(b, "d", owner, f.AddNode(b, "node0"))
 			f.CreateStream(b, owner, "s", "d")
+			f.AllowWrite(b, owner, "s")
 			sender := tc.sender(f, owner)
 			msgs := make([]*types.MsgRecordReading, b.N)
 			for i := range msgs {
@@ -108,10 +112,15 @@ func BenchmarkReadingsPerBlock(b *testing.B) {
 			for i := range nodes {
 				nodes[i] = f.AddNode(b, fmt.Sprintf("node%d", i))
 			}
-			f.Grant(b, types.AccountSubject(owner), "stream/*", types.ActionCreate)
+			// One grant per kind, as an owner of many devices holds them
+			// (Check reads all of a subject's grants).
+			f.Grant(b, types.AccountSubject(owner), "stream/*", types.ActionCreate, types.ActionWrite)
+			f.Grant(b, devicetypes.AccountSubject(owner), "device/*", devicetypes.ActionRegister)
 			for i := 0; i < benchStreams; i++ {
 				d := fmt.Sprintf("d%03d", i)
-				f.RegisterDevice(b, d, owner, nodes[i%benchNodes])
+				if _, err := f.DeviceMsgs.RegisterDevice(f.Ctx, devtestutil.NewTestDevice(d, owner, nodes[i%benchNodes]).RegisterMsg()); err != nil {
+					b.Fatal(err)
+				}
 				_, err := f.MsgServer.CreateStream(f.Ctx, streamtestutil.CreateMsg(owner, fmt.Sprintf("s%03d", i), d))
 				if err != nil {
 					b.Fatal(err)

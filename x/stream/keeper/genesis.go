@@ -13,7 +13,7 @@ import (
 // InitGenesis writes params, streams, commitments and readings, and
 // rebuilds LastEpoch and LastReadingSeq from them. Devices and nodes named
 // by streams are not required to still exist: a stream outlives its device
-// and its node, and its commitments stay provable.
+// and its node, and its commitments stay provable. StreamCount is derived.
 func (k Keeper) InitGenesis(ctx context.Context, gs *types.GenesisState) error {
 	if err := gs.Validate(k.addressCodec); err != nil {
 		return err
@@ -25,6 +25,9 @@ func (k Keeper) InitGenesis(ctx context.Context, gs *types.GenesisState) error {
 		if err := k.Streams.Set(ctx, s.Id, s); err != nil {
 			return err
 		}
+	}
+	if err := k.StreamCount.Set(ctx, uint64(len(gs.Streams))); err != nil {
+		return err
 	}
 	// Validate proved each node's epochs are 1..n, so the last epoch is the
 	// count; it is written when that commitment comes by (slice order, not

@@ -12,12 +12,13 @@ func (s *StreamSuite) history() {
 		Authority: s.f.Authority, Params: types.Params{MaxReplication: 4, MaxReadingsPerEpoch: 100_000},
 	})
 	s.Require().NoError(err)
-	s.created("a")
+	s.writable("a")
 	s.created("c")
 	s.f.CreateStream(s.T(), s.bob, "b", "sensor-b")
+	s.f.AllowWrite(s.T(), s.bob, "b")
+	s.f.CommitEpochs(s.T(), s.node0, 1, 3)
 	_, err = s.f.MsgServer.CloseStream(s.f.Ctx, &types.MsgCloseStream{Signer: s.alice, StreamId: "c"})
 	s.Require().NoError(err)
-	s.f.CommitEpochs(s.T(), s.node0, 1, 3)
 	s.f.SetHeight(5)
 	s.f.CommitEpochs(s.T(), s.node1, 1, 2)
 	for seq := uint64(1); seq <= 3; seq++ {
@@ -33,13 +34,15 @@ func (s *StreamSuite) TestGenesisRoundTrip() {
 	s.Require().NoError(gs.Validate(s.f.AddrCodec))
 	s.Require().Equal(types.Params{MaxReplication: 4, MaxReadingsPerEpoch: 100_000}, gs.Params)
 	s.Require().Equal([]string{"a", "b", "c"}, streamIDs(gs.Streams))
+	s.Require().Equal(uint64(3), gs.Streams[2].ClosedAfterEpoch, "c closed after node0's epoch 3")
 	s.Require().Len(gs.Commits, 5)
 	s.Require().Len(gs.Readings, 4)
 	for _, c := range gs.Commits {
 		s.Require().NotEmpty(c.Node, "exported commitments name their node")
 	}
 
-	// Import into a fresh chain: same store bytes (Last* maps included),
+	// Import into a fresh chain: same store bytes (Last* maps and the stream
+	// count included),
 	// and the chain goes on where it stopped.
 	fresh := streamtestutil.NewFixture(s.T())
 	s.Require().NoError(fresh.Keeper.InitGenesis(fresh.Ctx, gs))

@@ -42,6 +42,8 @@ type Keeper struct {
 	Readings collections.Map[collections.Pair[string, uint64], types.Reading]
 	// key: stream id | value: the stream's latest recorded seq.
 	LastReadingSeq collections.Map[string, uint64]
+	// key: none | value: how many streams exist (created, open or closed).
+	StreamCount collections.Item[uint64]
 }
 
 // NewKeeper builds the keeper and its collections schema. devices tells
@@ -66,6 +68,7 @@ func NewKeeper(
 		Readings: collections.NewMap(sb, types.ReadingsKey, "readings",
 			collections.PairKeyCodec(collections.StringKey, collections.Uint64Key), codec.CollValue[types.Reading](cdc)),
 		LastReadingSeq: collections.NewMap(sb, types.LastReadingSeqKey, "last_reading_seq", collections.StringKey, collections.Uint64Value),
+		StreamCount:    collections.NewItem(sb, types.StreamCountKey, "stream_count", collections.Uint64Value),
 	}
 	schema, err := sb.Build()
 	if err != nil {
@@ -111,6 +114,15 @@ func (k Keeper) GetEpochCommit(ctx context.Context, node sdk.AccAddress, epoch u
 	}
 	c.Node = k.addrString(node)
 	return c, true, nil
+}
+
+// addStreams adds n to the stream count (0 when never set).
+func (k Keeper) addStreams(ctx context.Context, n uint64) error {
+	count, err := k.StreamCount.Get(ctx)
+	if err != nil && !errors.Is(err, collections.ErrNotFound) {
+		return err
+	}
+	return k.StreamCount.Set(ctx, count+n)
 }
 
 // GetLastReadingSeq returns the stream's latest recorded seq, 0 if none.

@@ -30,6 +30,14 @@ func (s *StreamSuite) TestUpdateParams() {
 	commit.ReadingCount = 50_000
 	_, err = s.f.MsgServer.CommitEpoch(s.f.Ctx, commit)
 	s.Require().NoError(err)
+
+	// The lowest limit the params take is one ingest batch.
+	lowest := types.Params{MaxReplication: 1, MaxReadingsPerEpoch: types.MinReadingsPerEpochLimit}
+	_, err = s.f.MsgServer.UpdateParams(s.f.Ctx, &types.MsgUpdateParams{Authority: s.f.Authority, Params: lowest})
+	s.Require().NoError(err)
+	got, err := s.f.Keeper.Params.Get(s.f.Ctx)
+	s.Require().NoError(err)
+	s.Require().Equal(lowest, got)
 }
 
 func (s *StreamSuite) TestUpdateParamsRejections() {
@@ -42,8 +50,11 @@ func (s *StreamSuite) TestUpdateParamsRejections() {
 		{"authority not bech32", &types.MsgUpdateParams{Authority: "auth", Params: good}, types.ErrInvalidAddress},
 		{"not the authority", &types.MsgUpdateParams{Authority: s.alice, Params: good}, types.ErrUnauthorized},
 		{"an edge operator", &types.MsgUpdateParams{Authority: s.node0, Params: good}, types.ErrUnauthorized},
-		{"max replication 0", &types.MsgUpdateParams{Authority: s.f.Authority, Params: types.Params{MaxReadingsPerEpoch: 1}}, types.ErrInvalidParams},
+		// Each case breaks one bound and keeps the other valid, so the
+		// refusal is that bound's.
+		{"max replication 0", &types.MsgUpdateParams{Authority: s.f.Authority, Params: types.Params{MaxReadingsPerEpoch: types.MinReadingsPerEpochLimit}}, types.ErrInvalidParams},
 		{"max readings 0", &types.MsgUpdateParams{Authority: s.f.Authority, Params: types.Params{MaxReplication: 1}}, types.ErrInvalidParams},
+		{"max readings below one ingest batch", &types.MsgUpdateParams{Authority: s.f.Authority, Params: types.Params{MaxReplication: 1, MaxReadingsPerEpoch: types.MinReadingsPerEpochLimit - 1}}, types.ErrInvalidParams},
 	}
 	for _, tc := range cases {
 		s.Run(tc.name, func() {

@@ -13,7 +13,11 @@ import (
 
 // RecordReading stores one reading on chain: the naive path, one tx per
 // reading, kept to measure what epoch commitments save and for tiny
-// deployments. The sender must own the stream or be allowed "write" on it.
+// deployments. It holds readings to the gateway's rules (node/gateway
+// authorize): the stream's device must be ACTIVE and still owned by the
+// stream's owner, and the owner must be allowed "write" on the stream (its
+// grant vouches for its devices). The sender must be the owner or be
+// allowed "write" itself.
 func (k msgServer) RecordReading(ctx context.Context, msg *types.MsgRecordReading) (*types.MsgRecordReadingResponse, error) {
 	_, sender, err := k.decodeAddress("sender", msg.Sender)
 	if err != nil {
@@ -31,6 +35,12 @@ func (k msgServer) RecordReading(ctx context.Context, msg *types.MsgRecordReadin
 	}
 	if s.Status != types.STREAM_STATUS_OPEN {
 		return nil, errorsmod.Wrapf(types.ErrStreamClosed, "%q", s.Id)
+	}
+	if _, err := k.usableDevice(ctx, s.DeviceId, s.Owner); err != nil {
+		return nil, err
+	}
+	if err := k.allowed(ctx, s.Owner, types.ActionWrite, s.Id); err != nil {
+		return nil, errorsmod.Wrapf(err, "stream owner")
 	}
 	if sender != s.Owner {
 		if err := k.allowed(ctx, sender, types.ActionWrite, s.Id); err != nil {

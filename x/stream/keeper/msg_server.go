@@ -85,6 +85,9 @@ func (k msgServer) CreateStream(ctx context.Context, msg *types.MsgCreateStream)
 	if err := k.Streams.Set(ctx, s.Id, s); err != nil {
 		return nil, err
 	}
+	if err := k.addStreams(ctx, 1); err != nil {
+		return nil, err
+	}
 	return &types.MsgCreateStreamResponse{}, sdkCtx.EventManager().EmitTypedEvent(&types.EventStreamCreated{
 		StreamId: s.Id, DeviceId: s.DeviceId, Owner: owner, HomeNode: s.HomeNode,
 	})
@@ -113,7 +116,18 @@ func (k msgServer) CloseStream(ctx context.Context, msg *types.MsgCloseStream) (
 	if s.Status != types.STREAM_STATUS_OPEN {
 		return nil, errorsmod.Wrapf(types.ErrStreamClosed, "%q", s.Id)
 	}
+	home, err := k.addressCodec.StringToBytes(s.HomeNode)
+	if err != nil {
+		return nil, err
+	}
+	// Epochs after this one (plus CloseGraceEpochs for the node's backlog)
+	// cannot hold the stream's readings: Verify refuses them.
+	closedAfter, err := k.GetLastEpoch(ctx, home)
+	if err != nil {
+		return nil, err
+	}
 	s.Status = types.STREAM_STATUS_CLOSED
+	s.ClosedAfterEpoch = closedAfter
 	if err := k.Streams.Set(ctx, s.Id, s); err != nil {
 		return nil, err
 	}

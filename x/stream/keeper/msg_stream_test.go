@@ -165,7 +165,18 @@ func (s *StreamSuite) TestCloseRejections() {
 // is a record of where its data was committed.
 func (s *StreamSuite) TestStreamOutlivesItsNode() {
 	s.created("a")
+	s.f.CommitEpochs(s.T(), s.node0, 1, 2)
 	s.f.SetNodeStatus(s.T(), s.node0, edgetypes.NODE_STATUS_JAILED)
 	s.f.RemoveNode(s.T(), s.node0)
-	s.Require().Equal(s.node0, s.f.Stream(s.T(), "a").HomeNode)
+	st := s.f.Stream(s.T(), "a")
+	s.Require().Equal(s.node0, st.HomeNode)
+	s.Require().Equal(types.STREAM_STATUS_OPEN, st.Status)
+	// Its commitments stay queryable, and the owner can still close it
+	// (the close epoch is the departed node's last one).
+	resp, err := s.f.QueryServer.Epoch(s.f.Ctx, &types.QueryEpochRequest{Node: s.node0, Epoch: 2})
+	s.Require().NoError(err)
+	s.Require().Equal(uint64(2), resp.Commit.Epoch)
+	_, err = s.f.MsgServer.CloseStream(s.f.Ctx, &types.MsgCloseStream{Signer: s.alice, StreamId: "a"})
+	s.Require().NoError(err)
+	s.Require().Equal(uint64(2), s.f.Stream(s.T(), "a").ClosedAfterEpoch)
 }

@@ -57,12 +57,21 @@ func (q queryServer) Streams(ctx context.Context, req *types.QueryStreamsRequest
 	if req == nil {
 		return nil, status.Error(codes.InvalidArgument, "empty request")
 	}
-	streams, page, err := query.CollectionPaginate(ctx, q.k.Streams, req.Pagination,
+	page, err := boundedPage(req.Pagination)
+	if err != nil {
+		return nil, err
+	}
+	streams, res, err := query.CollectionPaginate(ctx, q.k.Streams, page,
 		func(_ string, s types.Stream) (types.Stream, error) { return s, nil })
 	if err != nil {
 		return nil, status.Error(codes.InvalidArgument, err.Error())
 	}
-	return &types.QueryStreamsResponse{Streams: streams, Pagination: page}, nil
+	if req.Pagination != nil && req.Pagination.CountTotal {
+		if res.Total, err = q.k.StreamCount.Get(ctx); err != nil && !errors.Is(err, collections.ErrNotFound) {
+			return nil, err
+		}
+	}
+	return &types.QueryStreamsResponse{Streams: streams, Pagination: res}, nil
 }
 
 func (q queryServer) Epoch(ctx context.Context, req *types.QueryEpochRequest) (*types.QueryEpochResponse, error) {
@@ -93,13 +102,13 @@ func (q queryServer) Epochs(ctx context.Context, req *types.QueryEpochsRequest) 
 	if err != nil {
 		return nil, err
 	}
-	var page query.PageRequest
-	if req.Pagination != nil {
-		page = *req.Pagination
+	page, err := boundedPage(req.Pagination)
+	if err != nil {
+		return nil, err
 	}
 	page.Reverse = !page.Reverse
 	nodeStr := q.k.addrString(node)
-	commits, res, err := query.CollectionPaginate(ctx, q.k.EpochCommits, &page,
+	commits, res, err := query.CollectionPaginate(ctx, q.k.EpochCommits, page,
 		func(_ collections.Pair[sdk.AccAddress, uint64], c types.EpochCommit) (types.EpochCommit, error) {
 			c.Node = nodeStr
 			return c, nil
@@ -107,6 +116,12 @@ func (q queryServer) Epochs(ctx context.Context, req *types.QueryEpochsRequest) 
 		query.WithCollectionPaginationPairPrefix[sdk.AccAddress, uint64](node))
 	if err != nil {
 		return nil, status.Error(codes.InvalidArgument, err.Error())
+	}
+	// A node's epochs are 1..last, so the total is its last epoch.
+	if req.Pagination != nil && req.Pagination.CountTotal {
+		if res.Total, err = q.k.GetLastEpoch(ctx, node); err != nil {
+			return nil, err
+		}
 	}
 	return &types.QueryEpochsResponse{Commits: commits, Pagination: res}, nil
 }
@@ -179,6 +194,12 @@ func (q queryServer) Verify(ctx context.Context, req *types.QueryVerifyRequest) 
 	if p.Epoch <= st.CreatedAfterEpoch {
 		return &types.QueryVerifyResponse{Reason: fmt.Sprintf("epoch %d of node %s was closed before stream %q was created (after its epoch %d)",
 			p.Epoch, p.Node, p.StreamId, st.CreatedAfterEpoch), Commit: c}, nil
+	}
+	// A closed stream takes no readings: only the epoch in flight at the
+	// close and the node's backlog (CloseGraceEpochs) can still hold some.
+	if st.Status == types.STREAM_STATUS_CLOSED && p.Epoch > st.ClosedAfterEpoch+types.CloseGraceEpochs {
+		return &types.QueryVerifyResponse{Reason: fmt.Sprintf("stream %q was closed after epoch %d of node %s; epoch %d is past the %d-epoch grace for its backlog",
+			p.StreamId, st.ClosedAfterEpoch, p.Node, p.Epoch, types.CloseGraceEpochs), Commit: c}, nil
 	}
 	if err := p.ToProof().Verify(c.Root, uint64(c.StreamCount)); err != nil {
 		return &types.QueryVerifyResponse{Reason: err.Error(), Commit: c}, nil

@@ -6,8 +6,10 @@ import (
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 
+	storetypes "github.com/cosmos/cosmos-sdk/store/v2/types"
 	"github.com/cosmos/cosmos-sdk/types/query"
 
+	"github.com/trustedge/trustedge/x/stream/keeper"
 	"github.com/trustedge/trustedge/x/stream/proof"
 	streamtestutil "github.com/trustedge/trustedge/x/stream/testutil"
 	"github.com/trustedge/trustedge/x/stream/types"
@@ -206,11 +208,19 @@ func compareBytes(a, b []byte) int {
 	return len(a) - len(b)
 }
 
-// epochFixture builds a real two-stream epoch with x/stream/proof, commits
-// its root for node0 epoch 1, and returns the wire proof of stream "a" seq 3.
+// epochFixture creates stream "a" (sensor-a's, homed on node0), builds a
+// real two-stream epoch with x/stream/proof, commits its root for node0
+// epoch 1, and returns the wire proof of stream "a" seq 3.
 func (s *StreamSuite) epochFixture() types.ReadingProof {
 	s.T().Helper()
-	s.created("a") // sensor-a's stream, homed on node0
+	s.created("a")
+	return s.epochProof(1)
+}
+
+// epochProof commits node0's epoch (its next one) over streams "a" and "b"
+// and returns the wire proof of "a" seq 3.
+func (s *StreamSuite) epochProof(epoch uint64) types.ReadingProof {
+	s.T().Helper()
 	readings := map[string][]proof.Reading{}
 	for _, id := range []string{"a", "b"} {
 		for seq := uint64(1); seq <= 5; seq++ {
@@ -232,12 +242,12 @@ func (s *StreamSuite) epochFixture() types.ReadingProof {
 	s.Require().NoError(err)
 	s.Require().Equal(batches[0].Root, batchRoot)
 
-	msg := streamtestutil.CommitMsg(s.node0, 1)
+	msg := streamtestutil.CommitMsg(s.node0, epoch)
 	msg.Root, msg.ReadingCount, msg.StreamCount = epochRoot, 10, 2
 	_, err = s.f.MsgServer.CommitEpoch(s.f.Ctx, msg)
 	s.Require().NoError(err)
 	return types.ReadingProofFrom(&proof.ReadingProof{
-		Node: s.node0, Epoch: 1, Reading: readings["a"][2], Batch: batches[0],
+		Node: s.node0, Epoch: epoch, Reading: readings["a"][2], Batch: batches[0],
 		ReadingPath: readingPath, BatchPath: batchPath, EpochRoot: epochRoot,
 	})
 }
@@ -323,7 +333,7 @@ func (s *StreamSuite) TestQueryVerifyEpochBeforeStream() {
 }
 
 func (s *StreamSuite) TestQueryReading() {
-	s.created("a")
+	s.writable("a")
 	_, err := s.f.QueryServer.Reading(s.f.Ctx, &types.QueryReadingRequest{StreamId: "a", Seq: 1})
 	s.requireCode(codes.NotFound, err)
 	s.Require().NoError(s.record(s.alice, "a", 1, []byte("x")))
@@ -335,4 +345,89 @@ func (s *StreamSuite) TestQueryReading() {
 	s.requireCode(codes.InvalidArgument, err)
 	_, err = s.f.QueryServer.Reading(s.f.Ctx, nil)
 	s.requireCode(codes.InvalidArgument, err)
+}
+
+// TestQueryVerifyClosedStream: MsgCloseStream records the home node's last
+// epoch; proofs from the epochs after it verify for CloseGraceEpochs (the
+// epoch in flight and the backlog the gateway took before it saw the
+// close) and not after: a home node cannot keep appending to a closed
+// stream.
+func (s *StreamSuite) TestQueryVerifyClosedStream() {
+	s.created("a")
+	s.f.CommitEpochs(s.T(), s.node0, 1, 3)
+	_, err := s.f.MsgServer.CloseStream(s.f.Ctx, &types.MsgCloseStream{Signer: s.alice, StreamId: "a"})
+	s.Require().NoError(err)
+	st := s.f.Stream(s.T(), "a")
+	s.Require().Equal(types.STREAM_STATUS_CLOSED, st.Status)
+	s.Require().Equal(uint64(3), st.ClosedAfterEpoch)
+
+	last := uint64(3 + types.CloseGraceEpochs)
+	s.f.CommitEpochs(s.T(), s.node0, 4, last-1)
+	inGrace := s.epochProof(last)
+	resp, err := s.f.QueryServer.Verify(s.f.Ctx, &types.QueryVerifyRequest{Proof: inGrace})
+	s.Require().NoError(err)
+	s.Require().True(resp.Valid, "the last epoch of the grace still verifies: %s", resp.Reason)
+
+	late := s.epochProof(last + 1)
+	resp, err = s.f.QueryServer.Verify(s.f.Ctx, &types.QueryVerifyRequest{Proof: late})
+	s.Require().NoError(err)
+	s.Require().False(resp.Valid, "a reading committed past the grace after the close")
+	s.Require().Contains(resp.Reason, fmt.Sprintf("stream \"a\" was closed after epoch 3 of node %s; epoch %d is past", s.node0, last+1))
+	s.Require().Equal(last+1, resp.Commit.Epoch, "the answer names the commitment it refused")
+
+	// An open stream has no such bound.
+	s.Require().NoError(s.f.Keeper.Streams.Set(s.f.Ctx, "a", func() types.Stream { o := st; o.Status, o.ClosedAfterEpoch = types.STREAM_STATUS_OPEN, 0; return o }()))
+	resp, err = s.f.QueryServer.Verify(s.f.Ctx, &types.QueryVerifyRequest{Proof: late})
+	s.Require().NoError(err)
+	s.Require().True(resp.Valid, resp.Reason)
+}
+
+// TestQueryListsAreBounded: a list query reads a bounded number of rows
+// whatever the history: the total comes from stored counts, the limit is
+// defaulted and capped, a deep offset is refused. Gas (reads) for one
+// default page is about the same with 100 or 5,000 epochs behind it.
+func (s *StreamSuite) TestQueryListsAreBounded() {
+	gasFor := func(req *types.QueryEpochsRequest) (*types.QueryEpochsResponse, uint64) {
+		ctx := s.f.Ctx.WithGasMeter(storetypes.NewInfiniteGasMeter())
+		resp, err := s.f.QueryServer.Epochs(ctx, req)
+		s.Require().NoError(err)
+		return resp, ctx.GasMeter().GasConsumed()
+	}
+	counted := &query.PageRequest{CountTotal: true}
+	s.f.CommitEpochs(s.T(), s.node0, 1, 100)
+	resp, g100 := gasFor(&types.QueryEpochsRequest{Node: s.node0, Pagination: counted})
+	s.Require().Len(resp.Commits, int(query.DefaultLimit))
+	s.Require().Equal(uint64(100), resp.Pagination.Total)
+	s.f.CommitEpochs(s.T(), s.node0, 101, 5000)
+	resp, g5000 := gasFor(&types.QueryEpochsRequest{Node: s.node0, Pagination: counted})
+	s.Require().Len(resp.Commits, int(query.DefaultLimit))
+	s.Require().Equal(uint64(5000), resp.Pagination.Total, "total is the node's last epoch")
+	s.Require().Equal(uint64(5000), resp.Commits[0].Epoch)
+	// Same rows read; only value sizes differ (later epochs carry larger
+	// heights and windows), so allow a few percent, not 50x.
+	s.Require().Less(g5000, g100*11/10, "one page costs about the same whatever the history")
+
+	resp, _ = gasFor(&types.QueryEpochsRequest{Node: s.node0, Pagination: &query.PageRequest{Limit: 1_000_000}})
+	s.Require().Len(resp.Commits, keeper.MaxPageLimit, "limit capped")
+	s.Require().NotNil(resp.Pagination.NextKey)
+	s.Require().Zero(resp.Pagination.Total, "no total unless asked")
+
+	deep := &query.PageRequest{Offset: keeper.MaxPageOffset + 1}
+	_, err := s.f.QueryServer.Epochs(s.f.Ctx, &types.QueryEpochsRequest{Node: s.node0, Pagination: deep})
+	s.requireCode(codes.InvalidArgument, err)
+	_, err = s.f.QueryServer.Streams(s.f.Ctx, &types.QueryStreamsRequest{Pagination: deep})
+	s.requireCode(codes.InvalidArgument, err)
+
+	// Streams: the total is the stored count, closed streams included.
+	s.created("a")
+	s.created("b")
+	_, err = s.f.MsgServer.CloseStream(s.f.Ctx, &types.MsgCloseStream{Signer: s.alice, StreamId: "b"})
+	s.Require().NoError(err)
+	sr, err := s.f.QueryServer.Streams(s.f.Ctx, &types.QueryStreamsRequest{Pagination: &query.PageRequest{Limit: 1, CountTotal: true}})
+	s.Require().NoError(err)
+	s.Require().Equal([]string{"a"}, streamIDs(sr.Streams))
+	s.Require().Equal(uint64(2), sr.Pagination.Total)
+	count, err := s.f.Keeper.StreamCount.Get(s.f.Ctx)
+	s.Require().NoError(err)
+	s.Require().Equal(uint64(2), count)
 }

@@ -159,9 +159,25 @@ func TestLeafEncodingsAreInjective(t *testing.T) {
 	if bytes.Equal(a, b) {
 		t.Fatal("reading leaves collide")
 	}
-	// A reading leaf never equals a batch leaf (domain tags).
-	if bytes.HasPrefix(proof.BatchLeaf("a", 1, 1, make([]byte, 32), nil), []byte("trustedge/reading")) {
-		t.Fatal("batch leaf carries the reading tag")
+	// A reading leaf never equals a batch leaf (domain tags): a reading
+	// whose fields carry exactly a batch's (seq = first, time = last,
+	// payload = root) still encodes differently, and each kind starts with
+	// its own tag (salted batches with a third).
+	root := bytes.Repeat([]byte{7}, proof.HashSize)
+	salt := bytes.Repeat([]byte{9}, proof.SaltSize)
+	batch := proof.BatchLeaf("a", 1, 2, root, nil)
+	salted := proof.BatchLeaf("a", 1, 2, root, salt)
+	reading := proof.ReadingLeaf("a", 1, 2, root)
+	if bytes.Equal(reading, batch) || bytes.Equal(proof.LeafHash(reading), proof.LeafHash(batch)) {
+		t.Fatal("a reading leaf equals a batch leaf")
+	}
+	if bytes.Equal(batch, salted[:len(batch)]) {
+		t.Fatal("a salted batch leaf extends the unsalted one")
+	}
+	for leaf, tag := range map[string]string{string(reading): "trustedge/reading/v1", string(batch): "trustedge/batch/v1", string(salted): "trustedge/batch/v2"} {
+		if !bytes.HasPrefix([]byte(leaf), []byte(tag)) {
+			t.Errorf("leaf %q does not start with its tag %q", leaf, tag)
+		}
 	}
 }
 

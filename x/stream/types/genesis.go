@@ -65,6 +65,14 @@ func (s Stream) ValidateStored(ac address.Codec) error {
 	if s.CreatedHeight < 0 {
 		return errorsmod.Wrapf(ErrInvalidStream, "created_height %d", s.CreatedHeight)
 	}
+	// The home node's epochs only grow, so a stream closes no earlier than
+	// it was created; an OPEN stream has no close epoch.
+	if s.Status == STREAM_STATUS_OPEN && s.ClosedAfterEpoch != 0 {
+		return errorsmod.Wrapf(ErrInvalidStream, "open stream with closed_after_epoch %d", s.ClosedAfterEpoch)
+	}
+	if s.Status == STREAM_STATUS_CLOSED && s.ClosedAfterEpoch < s.CreatedAfterEpoch {
+		return errorsmod.Wrapf(ErrInvalidStream, "closed_after_epoch %d is before created_after_epoch %d", s.ClosedAfterEpoch, s.CreatedAfterEpoch)
+	}
 	return nil
 }
 

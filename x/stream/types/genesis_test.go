@@ -31,6 +31,7 @@ func genesisCommit(node string, epoch uint64) types.EpochCommit {
 func validGenesis() types.GenesisState {
 	closed := genesisStream("b")
 	closed.Status = types.STREAM_STATUS_CLOSED
+	closed.CreatedAfterEpoch, closed.ClosedAfterEpoch = 1, 1 // closed before node0's next epoch
 	return types.GenesisState{
 		Params:  types.DefaultParams(),
 		Streams: []types.Stream{genesisStream("a"), closed},
@@ -89,6 +90,8 @@ func TestGenesisValidate(t *testing.T) {
 		{"status unspecified", func(g *types.GenesisState) { g.Streams[0].Status = 0 }, `stream 0 ("a"): status STREAM_STATUS_UNSPECIFIED`},
 		{"status unknown", func(g *types.GenesisState) { g.Streams[0].Status = 7 }, `stream 0 ("a"): status 7`},
 		{"created height negative", func(g *types.GenesisState) { g.Streams[0].CreatedHeight = -1 }, "created_height -1"},
+		{"open stream with a close epoch", func(g *types.GenesisState) { g.Streams[0].ClosedAfterEpoch = 2 }, `stream 0 ("a"): open stream with closed_after_epoch 2`},
+		{"closed before created", func(g *types.GenesisState) { g.Streams[1].CreatedAfterEpoch, g.Streams[1].ClosedAfterEpoch = 5, 4 }, `stream 1 ("b"): closed_after_epoch 4 is before created_after_epoch 5`},
 		{"commit node not bech32", func(g *types.GenesisState) { g.Commits[0].Node = "node0" }, `commit 0: node "node0": decoding bech32 failed`},
 		{"commit epoch 0", func(g *types.GenesisState) { g.Commits[1].Epoch = 0 }, "epoch 0 (epochs start at 1)"},
 		{"commit duplicate", func(g *types.GenesisState) { g.Commits[2].Epoch = 2 }, "commit 2: duplicate node " + node0 + " epoch 2"},

@@ -28,4 +28,7 @@ var (
 	// LastReadingSeqKey holds each stream's latest recorded seq.
 	// key: stream id | value: seq.
 	LastReadingSeqKey = collections.NewPrefix(5)
+	// StreamCountKey holds the number of streams ever created (they are
+	// never deleted): the Streams query's total without a walk.
+	StreamCountKey = collections.NewPrefix(6)
 )

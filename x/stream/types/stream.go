@@ -22,6 +22,14 @@ const (
 	// params accept: one gateway batch (node/ingest.MaxReadingsPerBatch) is
 	// never split across epochs, so a lower cap could never be met.
 	MinReadingsPerEpochLimit = 10000
+	// CloseGraceEpochs is how many of the home node's epochs after the one
+	// current at MsgCloseStream may still hold the stream's readings: the
+	// epoch in flight and the backlog the gateway took before it saw the
+	// close. At the node's defaults (20M pending readings, 10M per epoch)
+	// the backlog is at most two epochs; 64 leaves room for a node that
+	// was catching up. Verify refuses a closed stream's readings in later
+	// epochs, so a home node cannot keep appending to it.
+	CloseGraceEpochs = 64
 )
 
 // ValidateStreamID accepts 1..64 characters of [A-Za-z0-9._:-], the rule of

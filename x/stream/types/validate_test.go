@@ -60,6 +60,8 @@ func TestParamsValidate(t *testing.T) {
 	require.ErrorIs(t, types.Params{MaxReadingsPerEpoch: 1}.Validate(), types.ErrInvalidParams)
 	require.ErrorIs(t, types.Params{MaxReplication: 1}.Validate(), types.ErrInvalidParams)
 	require.NoError(t, types.Params{MaxReplication: 1, MaxReadingsPerEpoch: types.MinReadingsPerEpochLimit}.Validate())
+	require.Equal(t, uint64(10_000), uint64(types.MinReadingsPerEpochLimit))
+	require.ErrorIs(t, types.Params{MaxReplication: 1, MaxReadingsPerEpoch: types.MinReadingsPerEpochLimit - 1}.Validate(), types.ErrInvalidParams)
 }
 
 func TestValidateLabels(t *testing.T) {
