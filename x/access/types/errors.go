@@ -25,7 +25,7 @@ var (
 )
 
 // ErrSenderNotPermitted is returned by the ante handler's permissioned-sender gate.
-var ErrSenderNotPermitted = errors.Register(ModuleName, 20, "sender not permitted: not the authority, an edge operator, a namespace admin, the holder of a live grant, or a node's committer sending its node's reports")
+var ErrSenderNotPermitted = errors.Register(ModuleName, 20, "sender not permitted: not the authority, an edge operator, a namespace admin, the holder of a live grant, a node's committer sending its node's reports, or a device owner managing its own devices")
 
 // ErrTooManyRoles bounds role memberships, so Check's cost stays bounded.
 var ErrTooManyRoles = errors.Register(ModuleName, 21, "member is in too many roles")
