@@ -102,8 +102,9 @@ func (s *Store) CloseEpochMax(number, maxReadings uint64) (*Epoch, error) {
 
 // takePending removes from the in-memory pending set the oldest Appends
 // holding up to maxReadings readings (all if 0) and returns them. Appends
-// are kept in commit order, which is seq order within a stream, so what
-// remains of each stream still starts right after what was taken.
+// are kept in commit order (after a restart, ingest order: inAppendOrder),
+// which is seq order within a stream, so what remains of each stream still
+// starts right after what was taken.
 func (s *Store) takePending(maxReadings uint64) []pendingRange {
 	s.mu.Lock()
 	defer s.mu.Unlock()

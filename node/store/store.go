@@ -34,7 +34,7 @@ type Store struct {
 	// in-memory work, never across a disk write.
 	mu           sync.Mutex
 	streams      map[string]*streamState
-	pending      []pendingRange // committed Appends in no epoch, in commit order
+	pending      []pendingRange // committed Appends in no epoch, oldest first (inAppendOrder)
 	pendingCount uint64
 
 	// epochMu serializes the epoch writers (CloseEpoch, MarkCommitted and
@@ -135,6 +135,7 @@ func (s *Store) load() error {
 	if err != nil {
 		return err
 	}
+	var loaded []pendingRange
 	for ok := it.First(); ok; ok = it.Next() {
 		stream, first, err := parseStreamSeqKey(tablePending, it.Key())
 		if err != nil {
@@ -145,12 +146,13 @@ func (s *Store) load() error {
 			return errors.Join(err, it.Close())
 		}
 		r := pendingRange{stream: stream, first: first, last: last, ingest: ingest}
-		s.pending = append(s.pending, r)
+		loaded = append(loaded, r)
 		s.pendingCount += r.count()
 	}
 	if err := errors.Join(it.Error(), it.Close()); err != nil {
 		return err
 	}
+	s.pending = inAppendOrder(loaded)
 	return s.loadEpochs()
 }
 
