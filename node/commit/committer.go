@@ -31,6 +31,7 @@ type Committer struct {
 	lastLocal uint64 // the store's last epoch number
 	closedAt  int64  // height of the last close attempt
 	checkedAt int64  // height at which the chain last answered about the flight
+	reads     readRetry
 	// dueAt is when a close first became due (a height crossing a multiple
 	// of EveryBlocks with nothing in flight); CloseDelay counts from then,
 	// not from the latest block, so blocks that come faster than
@@ -74,8 +75,9 @@ func (c *Committer) newFlight(e *store.Epoch, height int64) *flight {
 // Run commits epochs until ctx is done, then returns nil. It returns an
 // error only if the store and the chain disagree at start (ErrStoreMismatch),
 // the chain holds another root for one of the store's epochs
-// (ErrRootMismatch) or the store fails; chain and broadcast errors are
-// logged and retried.
+// (ErrRootMismatch), the chain can never take the epoch in flight
+// (ErrEpochRefused) or the store fails; chain read and broadcast errors are
+// logged and retried with backoff.
 func (c *Committer) Run(ctx context.Context) error {
 	if err := c.resume(ctx); err != nil {
 		return err
@@ -110,17 +112,13 @@ func (c *Committer) step(ctx context.Context) error {
 		return nil
 	}
 	if c.flight != nil {
-		// The chain's state only changes with a new block: ask once per height.
-		if h != c.checkedAt {
-			if err := c.checkIncluded(ctx); errors.Is(err, ErrRootMismatch) {
-				return err
-			} else if err != nil {
-				c.log.Warn("reading epoch state from chain", "epoch", c.flight.epoch.Number, "height", h, "err", err)
-				return nil
-			}
-			c.checkedAt = h
+		if err := c.pollFlight(ctx, h); err != nil {
+			return err
 		}
 		if c.flight != nil {
+			// Also after a failed read: a broadcast that failed or was
+			// never made goes through the node's RPC, not the state
+			// queries, and retrying it cannot do harm.
 			return c.broadcastIfDue(ctx, h)
 		}
 	}
@@ -151,13 +149,49 @@ func (c *Committer) step(ctx context.Context) error {
 	return c.broadcastIfDue(ctx, h)
 }
 
-// checkIncluded settles the flight if the chain has its epoch.
+// pollFlight asks the chain about the flight at a new height h and settles
+// it if the chain has its epoch. The chain's state only changes with a new
+// block, so it asks once per height; after a failed read, not before the
+// read backoff has passed. A failed read is logged (rate-limited) and
+// retried; any other error (a root mismatch, the store failing) is
+// returned and stops the committer.
+func (c *Committer) pollFlight(ctx context.Context, h int64) error {
+	now := time.Now()
+	if h == c.checkedAt || !c.reads.due(now) {
+		return nil
+	}
+	n := c.flight.epoch.Number
+	err := c.checkIncluded(ctx)
+	switch {
+	case err == nil:
+		if fails, warned := c.reads.succeeded(); warned {
+			c.log.Info("chain readable again", "epoch", n, "height", h, "failed_reads", fails)
+		}
+		c.checkedAt = h
+		return nil
+	case errors.Is(err, errChainRead):
+		if ctx.Err() != nil {
+			return nil // stopping: Run returns nil
+		}
+		c.update(func(s *Stats) { s.ChainReadErrors++ })
+		if c.reads.failed(now, c.cfg.PollInterval) {
+			c.log.Warn("reading epoch state from chain failed, retrying with backoff", "epoch", n, "height", h,
+				"failed_reads", c.reads.fails, "retry_in", c.reads.wait, "err", err)
+		}
+		return nil
+	default:
+		return err
+	}
+}
+
+// checkIncluded settles the flight if the chain has its epoch. Failed chain
+// queries come back wrapping errChainRead.
 func (c *Committer) checkIncluded(ctx context.Context) error {
 	f := c.flight
 	n := f.epoch.Number
 	last, err := c.chain.LastEpoch(ctx, c.cfg.Operator)
 	if err != nil {
-		return err
+		return fmt.Errorf("%w: last epoch of %s: %w", errChainRead, c.cfg.Operator, err)
 	}
 	if last < n {
 		return nil
@@ -167,10 +201,12 @@ func (c *Committer) checkIncluded(ctx context.Context) error {
 	}
 	commit, found, err := c.chain.EpochCommit(ctx, c.cfg.Operator, n)
 	if err != nil {
-		return err
+		return fmt.Errorf("%w: epoch %d: %w", errChainRead, n, err)
 	}
 	if !found {
-		return fmt.Errorf("chain's last epoch is %d but it has no commitment %d", last, n)
+		// Two queries answered from different heights (a node being
+		// replaced behind a load balancer): ask again.
+		return fmt.Errorf("%w: chain's last epoch is %d but it has no commitment %d", errChainRead, last, n)
 	}
 	if err := c.settle(f.epoch, commit); err != nil {
 		return err
@@ -195,6 +231,8 @@ func (c *Committer) checkIncluded(ctx context.Context) error {
 // On a mismatch it marks nothing and returns ErrRootMismatch, which stops
 // the committer: marked, the epoch's readings would be pruned after their
 // retention and served as committed, though no proof of them can verify.
+// A store failure stops it too: retrying cannot fix the store, and the data
+// plane must stop acknowledging readings it may not keep.
 func (c *Committer) settle(e *store.Epoch, commit streamtypes.EpochCommit) error {
 	if err := c.checkRoot(e, commit); err != nil {
 		return err
@@ -232,10 +270,10 @@ func (c *Committer) checkRoot(e *store.Epoch, commit streamtypes.EpochCommit) er
 }
 
 // broadcastIfDue sends the flight's message when it has not been accepted
-// yet (after its backoff) or when the chain has not included it
-// ResendAfterBlocks blocks after the last accepted broadcast. The message
-// is always the same: the chain takes an epoch number once. It returns
-// ErrEpochRefused when the chain can never take the epoch.
+// yet (after its backoff) or when the chain, asked at this height, has not
+// included it resendAfter blocks after the last accepted broadcast. The
+// message is always the same: the chain takes an epoch number once. It
+// returns ErrEpochRefused when the chain can never take the epoch.
 func (c *Committer) broadcastIfDue(ctx context.Context, h int64) error {
 	f := c.flight
 	now := time.Now()
@@ -244,12 +282,18 @@ func (c *Committer) broadcastIfDue(ctx context.Context, h int64) error {
 		if now.Before(f.nextTry) {
 			return nil
 		}
-	case h-f.sentHeight >= c.cfg.ResendAfterBlocks:
+	case c.checkedAt == h && h-f.sentHeight >= c.resendAfter(f.resends):
+		// Only on a fresh answer: while the chain cannot be read the epoch
+		// may well be in a block already, and a resend would just pay for
+		// a tx that fails.
+		//
 		// CheckTx does not run the message, so a commitment the block
 		// refuses was accepted and is resent. One refusal is for good: an
 		// epoch closed before the authority lowered max_readings_per_epoch
-		// below its count. Stop then rather than resend forever.
-		if limit := c.epochLimit(ctx); f.epoch.ReadingCount > limit {
+		// below its count. Stop then rather than resend forever. Only the
+		// chain's own param says so: the configured cap only cuts epochs,
+		// and one Append above it still makes an epoch the chain takes.
+		if limit, ok := c.chainEpochLimit(ctx); ok && f.epoch.ReadingCount > limit {
 			c.log.Error("epoch can never be committed: the chain takes fewer readings per epoch than it holds; committer stops",
 				"epoch", f.epoch.Number, "readings", f.epoch.ReadingCount, "max_readings_per_epoch", limit)
 			return fmt.Errorf("%w: epoch %d holds %d readings, the chain now takes at most %d per epoch "+
@@ -257,15 +301,17 @@ func (c *Committer) broadcastIfDue(ctx context.Context, h int64) error {
 				ErrEpochRefused, f.epoch.Number, f.epoch.ReadingCount, limit)
 		}
 		f.resends++
+		next := c.resendAfter(f.resends)
 		logf := c.log.Warn
-		if f.resends%10 == 0 {
+		if next == c.resendAfter(f.resends-1) {
 			// Other refusals can pass: the node is jailed until the
 			// authority restores its power, or the sender is no longer
-			// its committer. Say so louder every 10 resends.
+			// its committer. Once the resends are as far apart as they
+			// get, each is an error: someone should look.
 			logf = c.log.Error
 		}
 		logf("epoch not included, re-broadcasting (a jailed node or a cleared committer is refused in the block)",
-			"epoch", f.epoch.Number, "sent_at", f.sentHeight, "height", h, "resends", f.resends)
+			"epoch", f.epoch.Number, "sent_at", f.sentHeight, "height", h, "resends", f.resends, "next_after_blocks", next)
 		c.update(func(s *Stats) { s.Resends++ })
 	default:
 		return nil
@@ -294,20 +340,50 @@ func (c *Committer) broadcastIfDue(ctx context.Context, h int64) error {
 	return nil
 }
 
+// resendAfter is how many blocks after the last accepted broadcast the
+// flight is sent again, after resends resends of it: ResendAfterBlocks,
+// doubled with each resend up to maxResendAfterBlocks (3, 6, 12 … 96 by
+// default). A tx CheckTx took is usually in the next block; one that is
+// not after a few resends is refused in the block (a jailed node, a
+// cleared committer) or dropped by a node in trouble, and resending it
+// every few blocks only pays fees for failures. A new epoch starts again
+// at ResendAfterBlocks.
+func (c *Committer) resendAfter(resends int) int64 {
+	limit := max(c.cfg.ResendAfterBlocks, maxResendAfterBlocks)
+	gap := c.cfg.ResendAfterBlocks
+	for i := 0; i < resends && gap < limit; i++ {
+		gap *= 2
+	}
+	return min(gap, limit)
+}
+
 // paramReader is implemented by chains that expose x/stream's
 // max_readings_per_epoch (node/chainview does).
 type paramReader interface {
 	MaxReadingsPerEpoch(ctx context.Context) (uint64, error)
 }
 
-// epochLimit is the configured cap, lowered to the chain's current param:
-// an epoch above the param is refused in every block, forever.
+// chainEpochLimit is x/stream's max_readings_per_epoch as the chain answers
+// now; ok is false if the chain does not expose it or could not be read.
+func (c *Committer) chainEpochLimit(ctx context.Context) (limit uint64, ok bool) {
+	pr, isReader := c.chain.(paramReader)
+	if !isReader {
+		return 0, false
+	}
+	v, err := pr.MaxReadingsPerEpoch(ctx)
+	if err != nil || v == 0 {
+		return 0, false
+	}
+	return v, true
+}
+
+// epochLimit is the size epochs are cut at: the configured cap, lowered to
+// the chain's current param (an epoch above the param is refused in every
+// block, forever).
 func (c *Committer) epochLimit(ctx context.Context) uint64 {
 	limit := c.cfg.MaxReadingsPerEpoch
-	if pr, ok := c.chain.(paramReader); ok {
-		if v, err := pr.MaxReadingsPerEpoch(ctx); err == nil && v > 0 && v < limit {
-			limit = v
-		}
+	if v, ok := c.chainEpochLimit(ctx); ok {
+		limit = min(limit, v)
 	}
 	return limit
 }

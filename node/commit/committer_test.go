@@ -116,9 +116,8 @@ func TestCommitterRebroadcastsLostTx(t *testing.T) {
 
 	waitFor(t, 5*time.Second, "first broadcast", func() bool { return r.c.Stats().Broadcasts == 1 })
 	chain.NextBlock() // one block after the broadcast: not yet
-	waitFor(t, 5*time.Second, "height 2 seen", func() bool { return r.c.Stats().LastHeight == 2 })
-	time.Sleep(10 * time.Millisecond)
-	require.Equal(t, uint64(1), r.c.Stats().Broadcasts, "no resend before ResendAfterBlocks")
+	chain.waitPolled(t, 2)
+	require.Equal(t, []int64{1}, chain.sentAt(), "no resend before ResendAfterBlocks")
 	chain.NextBlock() // two blocks after: re-broadcast, the next block has it
 	waitFor(t, 5*time.Second, "re-broadcast", func() bool { return r.c.Stats().Resends == 1 })
 	chain.NextBlock()
@@ -126,10 +125,32 @@ func TestCommitterRebroadcastsLostTx(t *testing.T) {
 	require.NoError(t, r.stop())
 
 	requireChainMatchesStore(t, chain, st, 1)
+	require.Equal(t, []int64{1, 3}, chain.sentAt(), "resent exactly ResendAfterBlocks after the first broadcast")
 	s := r.c.Stats()
 	require.Equal(t, uint64(2), s.Broadcasts)
 	require.Equal(t, uint64(5), s.ReadingsCommitted)
 	require.Zero(t, chain.failedInBlock)
+}
+
+// TestCommitterCommitsForOperatorWithCommitterKey: signed by the node's
+// committer account, the epochs are the operator's on chain (the msg
+// names the node), and the committer sees them there.
+func TestCommitterCommitsForOperatorWithCommitterKey(t *testing.T) {
+	committer := sdk.AccAddress(bytes.Repeat([]byte{0xc0}, 20)).String()
+	st := openStore(t, t.TempDir())
+	chain := newFakeChain()
+	chain.committers[committer] = operator
+	appendN(t, st, "s", 4)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go chain.produceBlocks(ctx, 5*time.Millisecond)
+	r := start(t, commit.Config{Sender: committer}, st, chain, chain, nil)
+	waitFor(t, 5*time.Second, "epoch 1 committed", func() bool { return r.c.Stats().EpochsCommitted == 1 })
+	require.NoError(t, r.stop())
+	cancel()
+	requireChainMatchesStore(t, chain, st, 1)
+	last, _ := chain.LastEpoch(context.Background(), committer)
+	require.Zero(t, last, "nothing recorded under the committer account")
 }
 
 func TestCommitterRetriesBroadcastErrors(t *testing.T) {
@@ -336,7 +357,7 @@ func TestCommitterClosesEveryNBlocks(t *testing.T) {
 				return chain.broadcasts == before+1
 			})
 		} else {
-			time.Sleep(5 * time.Millisecond)
+			chain.waitPolled(t, h)
 		}
 	}
 	require.NoError(t, r.stop())
@@ -372,26 +393,43 @@ type paramChain struct {
 
 func (p paramChain) MaxReadingsPerEpoch(context.Context) (uint64, error) { return p.max, nil }
 
+// slowBroadcaster delays every broadcast, as a loaded node does (CheckTx
+// behind a block commit).
+type slowBroadcaster struct {
+	b     commit.Broadcaster
+	delay time.Duration
+}
+
+func (s slowBroadcaster) Broadcast(ctx context.Context, m sdk.Msg) (string, error) {
+	time.Sleep(s.delay)
+	return s.b.Broadcast(ctx, m)
+}
+
 // The chain's param caps epochs even when the node is configured higher:
-// a larger epoch would be refused in every block.
+// a larger epoch would be refused in every block. Blocks come until every
+// reading is committed, however long the broadcasts take.
 func TestCommitterHonoursChainEpochLimit(t *testing.T) {
-	st := openStore(t, t.TempDir())
-	for i := 0; i < 5; i++ {
-		appendN(t, st, "s"+strconv.Itoa(i), 4) // five appends of 4 readings
-	}
-	chain := paramChain{fakeChain: newFakeChain(), max: 8}
-	r := start(t, commit.Config{}, st, chain, chain.fakeChain, nil)
-	for h := 0; h < 4; h++ {
-		chain.NextBlock()
-		time.Sleep(30 * time.Millisecond)
-	}
-	waitFor(t, 5*time.Second, "all readings committed", func() bool { return r.c.Stats().ReadingsCommitted == 20 })
-	require.NoError(t, r.stop())
-	last, _ := chain.LastEpoch(context.Background(), operator)
-	require.GreaterOrEqual(t, last, uint64(3), "20 readings at <= 8 per epoch")
-	for i := uint64(1); i <= last; i++ {
-		c, _, _ := chain.EpochCommit(context.Background(), operator, i)
-		require.LessOrEqual(t, c.ReadingCount, uint64(8), "epoch %d", i)
+	for name, delay := range map[string]time.Duration{"fast broadcasts": 0, "slow broadcasts": 35 * time.Millisecond} {
+		t.Run(name, func(t *testing.T) {
+			st := openStore(t, t.TempDir())
+			for i := 0; i < 5; i++ {
+				appendN(t, st, "s"+strconv.Itoa(i), 4) // five appends of 4 readings
+			}
+			chain := paramChain{fakeChain: newFakeChain(), max: 8}
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			go chain.produceBlocks(ctx, 5*time.Millisecond)
+			r := start(t, commit.Config{}, st, chain, slowBroadcaster{chain.fakeChain, delay}, nil)
+			waitFor(t, 10*time.Second, "all readings committed", func() bool { return r.c.Stats().ReadingsCommitted == 20 })
+			require.NoError(t, r.stop())
+			cancel()
+			last, _ := chain.LastEpoch(context.Background(), operator)
+			require.GreaterOrEqual(t, last, uint64(3), "20 readings at <= 8 per epoch")
+			for i := uint64(1); i <= last; i++ {
+				c, _, _ := chain.EpochCommit(context.Background(), operator, i)
+				require.LessOrEqual(t, c.ReadingCount, uint64(8), "epoch %d", i)
+			}
+		})
 	}
 }
 

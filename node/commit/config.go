@@ -45,7 +45,9 @@ type Config struct {
 	// (default 1: every block).
 	EveryBlocks int64
 	// ResendAfterBlocks re-broadcasts the in-flight epoch when the chain has
-	// not included it this many blocks after the last broadcast (default 3).
+	// not included it this many blocks after the last broadcast (default 3);
+	// the wait doubles with each resend of the same epoch, up to 96 blocks
+	// (or ResendAfterBlocks if that is more).
 	ResendAfterBlocks int64
 	// PollInterval is how often the chain height is read (default 20ms).
 	PollInterval time.Duration
@@ -65,8 +67,11 @@ type Config struct {
 	// the chain, before the first epoch is closed; the data plane opens
 	// ingest then.
 	OnResumed func()
-	// MaxReadingsPerEpoch caps one epoch (0: the chain's default
-	// max_readings_per_epoch). Set it to the chain's param if that differs.
+	// MaxReadingsPerEpoch is where epochs are cut (0: the chain's default
+	// max_readings_per_epoch); the chain's current param lowers it when the
+	// chain exposes it. Epochs hold whole Appends, so one Append above the
+	// cap still makes an epoch of its own: only the chain's param decides
+	// whether the chain takes it.
 	MaxReadingsPerEpoch uint64
 }
 
@@ -75,8 +80,12 @@ const (
 	DefaultEveryBlocks       = 1
 	DefaultResendAfterBlocks = 3
 	DefaultPollInterval      = 20 * time.Millisecond
-	// maxBackoff bounds the wait between failed broadcasts.
+	// maxBackoff bounds the wait between failed broadcasts and between
+	// failed chain reads.
 	maxBackoff = 5 * time.Second
+	// maxResendAfterBlocks bounds the doubling wait between resends of an
+	// epoch the chain does not include (Committer.resendAfter).
+	maxResendAfterBlocks = 96
 )
 
 func (c Config) withDefaults() Config {
@@ -130,6 +139,12 @@ var ErrRootMismatch = errors.New("chain holds a different epoch root than the st
 // ErrEpochRefused: the chain can never take the epoch in flight (it holds
 // more readings than x/stream's max_readings_per_epoch now allows).
 var ErrEpochRefused = errors.New("chain refuses the epoch for good")
+
+// errChainRead marks a failed chain query, the one error the committer
+// retries (with backoff, at start and while an epoch is in flight): the
+// chain may not serve yet, or its RPC may be down for a while. Any other
+// error stops the committer.
+var errChainRead = errors.New("reading chain")
 
 // New builds a committer of st's epochs; Run starts it. It panics on an
 // invalid config or nil dependency, which is a wiring bug.

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -14,16 +15,25 @@ import (
 	streamtypes "github.com/trustedge/trustedge/x/stream/types"
 )
 
-// fakeChain stands in for the app until node/chainview lands: a mempool and
-// blocks that apply MsgCommitEpoch with the chain's rule (epoch = last + 1,
-// else the tx fails in the block). It is both the committer's Chain and
-// its Broadcaster.
+// fakeChain stands in for the app: a mempool and blocks that apply
+// MsgCommitEpoch with the chain's rules (the commitment is the sender's
+// node's, epoch = last + 1, else the tx fails in the block). It is both
+// the committer's Chain and its Broadcaster.
 type fakeChain struct {
 	mu      sync.Mutex
 	height  int64
-	last    map[string]uint64
+	last    map[string]uint64 // by operator
 	commits map[string]map[uint64]streamtypes.EpochCommit
 	mempool []*streamtypes.MsgCommitEpoch
+	// committers maps a committer account to the operator it commits for
+	// (x/edge MsgSetCommitter); any other sender commits for itself.
+	committers map[string]string
+
+	// heightReads counts the Height calls that answered each height
+	// (waitPolled); broadcastHeights is the height of every broadcast
+	// CheckTx accepted.
+	heightReads      map[int64]int
+	broadcastHeights []int64
 
 	// dropAccepted drops this many accepted txs (CheckTx passes, the tx
 	// never reaches a block); failBroadcasts fails this many broadcasts.
@@ -37,13 +47,38 @@ type fakeChain struct {
 }
 
 func newFakeChain() *fakeChain {
-	return &fakeChain{last: map[string]uint64{}, commits: map[string]map[uint64]streamtypes.EpochCommit{}}
+	return &fakeChain{last: map[string]uint64{}, commits: map[string]map[uint64]streamtypes.EpochCommit{},
+		committers: map[string]string{}, heightReads: map[int64]int{}}
 }
 
 func (c *fakeChain) Height() int64 {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	c.heightReads[c.height]++
 	return c.height
+}
+
+// waitPolled waits until the committer has made its decisions at height h.
+// Every poll starts with a Height read and a broadcast is followed by one,
+// so the second read that answers h comes after anything the first poll at
+// h broadcast: a check after it that nothing was sent cannot be early.
+func (c *fakeChain) waitPolled(t testing.TB, h int64) {
+	t.Helper()
+	waitFor(t, 5*time.Second, fmt.Sprintf("committer polled height %d", h), func() bool { return c.polled(h) })
+}
+
+// polled is waitPolled's condition.
+func (c *fakeChain) polled(h int64) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.heightReads[h] >= 2
+}
+
+// sentAt returns the heights of the accepted broadcasts so far.
+func (c *fakeChain) sentAt() []int64 {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return slices.Clone(c.broadcastHeights)
 }
 
 func (c *fakeChain) LastEpoch(_ context.Context, node string) (uint64, error) {
@@ -78,6 +113,7 @@ func (c *fakeChain) Broadcast(_ context.Context, msg sdk.Msg) (string, error) {
 		return "", err
 	}
 	c.broadcasts++
+	c.broadcastHeights = append(c.broadcastHeights, c.height)
 	if c.dropAccepted > 0 {
 		c.dropAccepted--
 		return fmt.Sprintf("DROPPED%d", c.broadcasts), nil
@@ -100,20 +136,35 @@ func (c *fakeChain) NextBlock() {
 func (c *fakeChain) nextBlockLocked() {
 	c.height++
 	for _, m := range c.mempool {
-		if m.Epoch != c.last[m.Sender]+1 {
+		node, ok := c.nodeOfLocked(m)
+		if !ok || m.Epoch != c.last[node]+1 {
 			c.failedInBlock++
 			continue
 		}
-		if c.commits[m.Sender] == nil {
-			c.commits[m.Sender] = map[uint64]streamtypes.EpochCommit{}
+		if c.commits[node] == nil {
+			c.commits[node] = map[uint64]streamtypes.EpochCommit{}
 		}
-		c.commits[m.Sender][m.Epoch] = streamtypes.EpochCommit{
-			Node: m.Sender, Epoch: m.Epoch, Root: bytes.Clone(m.Root), ReadingCount: m.ReadingCount,
+		c.commits[node][m.Epoch] = streamtypes.EpochCommit{
+			Node: node, Epoch: m.Epoch, Root: bytes.Clone(m.Root), ReadingCount: m.ReadingCount,
 			StreamCount: m.StreamCount, WindowStart: m.WindowStart, WindowEnd: m.WindowEnd, Height: c.height,
 		}
-		c.last[m.Sender] = m.Epoch
+		c.last[node] = m.Epoch
 	}
 	c.mempool = nil
+}
+
+// nodeOfLocked is the operator a commitment is recorded under, as
+// x/stream's msg server resolves it (keeper.committingNode): the node the
+// sender commits for, which m.Node, when set, must name (ErrWrongNode).
+func (c *fakeChain) nodeOfLocked(m *streamtypes.MsgCommitEpoch) (string, bool) {
+	node := m.Sender
+	if op, ok := c.committers[m.Sender]; ok {
+		node = op
+	}
+	if m.Node != "" && m.Node != node {
+		return "", false
+	}
+	return node, true
 }
 
 // produceBlocks runs a block every interval until ctx is done.

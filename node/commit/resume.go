@@ -5,11 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"time"
-)
 
-// errChainRead marks a failed chain query: at start the chain may not be
-// serving yet, so resume retries these and gives up on nothing else.
-var errChainRead = errors.New("reading chain")
+	"github.com/trustedge/trustedge/node/store"
+)
 
 // resume lines the committer up with the store and the chain after a
 // (re)start, retrying while the chain cannot be read. It returns nil
@@ -53,7 +51,8 @@ func (c *Committer) waitSynced(ctx context.Context) error {
 //
 //	L == C      in step; check epoch L's root against the chain's and make
 //	            sure the store knows its commit height
-//	L == C + 1  epoch L was closed but never seen on chain: in flight, re-broadcast
+//	L == C + 1  epoch L was closed but never seen on chain: check epoch C
+//	            as above, then L is in flight, re-broadcast
 //	otherwise   the store was lost, replaced or belongs to another node: refuse
 func (c *Committer) resumeOnce(ctx context.Context) error {
 	local, err := c.store.LastEpoch()
@@ -74,26 +73,23 @@ func (c *Committer) resumeOnce(ctx context.Context) error {
 		if ln == 0 {
 			break
 		}
-		// Checked even when the store already marked it: a foreign store
-		// or a second data plane with as many epochs shows here first.
-		commit, found, err := c.chain.EpochCommit(ctx, c.cfg.Operator, ln)
-		if err != nil {
-			return fmt.Errorf("%w: epoch %d: %w", errChainRead, ln, err)
-		}
-		if !found {
-			return fmt.Errorf("%w: chain's last epoch is %d but it has no commitment %d", errChainRead, cn, ln)
-		}
-		if local.CommittedHeight != 0 {
-			if err := c.checkRoot(local, commit); err != nil {
-				return err
-			}
-			break
-		}
-		if err := c.settle(local, commit); err != nil {
+		if err := c.checkCommitted(ctx, local); err != nil {
 			return err
 		}
-		c.log.Info("resumed: last epoch was committed while stopped", "epoch", ln, "height", commit.Height)
 	case ln == cn+1 && local.CommittedHeight == 0:
+		if cn > 0 {
+			// Epoch C must be the chain's epoch C: a foreign store one
+			// epoch ahead, or a store restored from a backup taken before
+			// another process committed C, shows here, and L must not go
+			// on chain on top of a history its store does not share.
+			prev, err := c.store.Epoch(cn)
+			if err != nil {
+				return fmt.Errorf("epoch %d of the store: %w", cn, err)
+			}
+			if err := c.checkCommitted(ctx, prev); err != nil {
+				return err
+			}
+		}
 		c.lastLocal = ln
 		h := c.chain.Height()
 		c.flight = c.newFlight(local, h)
@@ -109,5 +105,28 @@ func (c *Committer) resumeOnce(ctx context.Context) error {
 			"the store was lost, replaced or belongs to another node", ErrStoreMismatch, ln, committedAt, c.cfg.Operator, cn)
 	}
 	c.update(func(s *Stats) { s.LastEpoch = cn })
+	return nil
+}
+
+// checkCommitted checks the store's epoch e against the chain's commitment
+// of it, which must exist, and marks e committed if the store has not yet
+// (the chain took it while the node was stopped). It checks even an epoch
+// the store already marked: a foreign store, or a second data plane with as
+// many epochs, shows here first.
+func (c *Committer) checkCommitted(ctx context.Context, e *store.Epoch) error {
+	commit, found, err := c.chain.EpochCommit(ctx, c.cfg.Operator, e.Number)
+	if err != nil {
+		return fmt.Errorf("%w: epoch %d: %w", errChainRead, e.Number, err)
+	}
+	if !found {
+		return fmt.Errorf("%w: chain's last epoch is at least %d but it has no commitment of it", errChainRead, e.Number)
+	}
+	if e.CommittedHeight != 0 {
+		return c.checkRoot(e, commit)
+	}
+	if err := c.settle(e, commit); err != nil {
+		return err
+	}
+	c.log.Info("resumed: epoch was committed while stopped", "epoch", e.Number, "height", commit.Height)
 	return nil
 }

@@ -23,6 +23,9 @@ type Stats struct {
 	Broadcasts      uint64
 	Resends         uint64
 	BroadcastErrors uint64
+	// ChainReadErrors counts failed reads of the epoch in flight's state
+	// (each retried after a backoff).
+	ChainReadErrors uint64
 	// RootMismatches counts epochs whose on-chain commitment differs from the
 	// local one (should stay 0).
 	RootMismatches uint64
