@@ -76,6 +76,44 @@ func start(t testing.TB, cfg commit.Config, st *store.Store, chain commit.Chain,
 	return &running{c: c, stop: stop}
 }
 
+// fastConfig fills the test operator and 1 ms polls into cfg.
+func fastConfig(cfg commit.Config) commit.Config {
+	if cfg.Operator == "" {
+		cfg.Operator = operator
+	}
+	if cfg.PollInterval == 0 {
+		cfg.PollInterval = time.Millisecond
+	}
+	return cfg
+}
+
+// runToEnd runs a committer (1 ms polls, chain as broadcaster) until Run
+// returns by itself, and returns its error. Run lasting to the 5 s deadline
+// fails the test: the cases that use it must stop on their own.
+func runToEnd(t testing.TB, cfg commit.Config, st *store.Store, chain commit.Chain, b commit.Broadcaster, logger log.Logger) (*commit.Committer, error) {
+	t.Helper()
+	c := commit.New(fastConfig(cfg), st, chain, b, logger)
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	err := c.Run(ctx)
+	require.NoError(t, ctx.Err(), "Run lasted to the deadline")
+	return c, err
+}
+
+// runWatched starts a committer (1 ms polls) in the background with a 10 s
+// deadline and returns the channel Run's error arrives on, for tests that
+// drive the chain and wait for the committer to stop (or require it not
+// to have), and the cancel that stops it.
+func runWatched(t testing.TB, cfg commit.Config, st *store.Store, chain commit.Chain, b commit.Broadcaster, logger log.Logger) (*commit.Committer, <-chan error, context.CancelFunc) {
+	t.Helper()
+	c := commit.New(fastConfig(cfg), st, chain, b, logger)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	done := make(chan error, 1)
+	go func() { done <- c.Run(ctx) }()
+	t.Cleanup(cancel)
+	return c, done, cancel
+}
+
 // requireChainMatchesStore checks epochs 1..n: each on chain with the
 // store's root and counts, marked committed at the chain's height, the
 // batches contiguous per stream; it returns the readings committed.
@@ -230,12 +268,8 @@ func TestCommitterRefusesStoreChainMismatch(t *testing.T) {
 			}
 			broadcasts := chain.broadcasts
 
-			c := commit.New(commit.Config{Operator: operator, PollInterval: time.Millisecond}, st, chain, chain, log.NewNopLogger())
-			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-			defer cancel()
-			err := c.Run(ctx)
+			_, err := runToEnd(t, commit.Config{}, st, chain, chain, log.NewNopLogger())
 			require.ErrorIs(t, err, commit.ErrStoreMismatch)
-			require.NoError(t, ctx.Err(), "Run returned at once")
 			require.Contains(t, err.Error(), fmt.Sprintf("the chain's last epoch for %s is %d", operator, tc.chainEpochs))
 
 			// Nothing changed on either side.
@@ -271,13 +305,8 @@ func TestCommitterStopsOnRootMismatch(t *testing.T) {
 	chain.NextBlock()
 
 	var logs logBuffer
-	c := commit.New(commit.Config{Operator: operator, PollInterval: time.Millisecond}, st, chain, chain,
-		log.NewLogger(&logs, log.OutputJSONOption()))
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	err = c.Run(ctx)
+	c, err := runToEnd(t, commit.Config{}, st, chain, chain, log.NewLogger(&logs, log.OutputJSONOption()))
 	require.ErrorIs(t, err, commit.ErrRootMismatch)
-	require.NoError(t, ctx.Err(), "Run returned at once")
 	requireMismatchLeftUncommitted(t, st, c, &logs)
 }
 
@@ -288,12 +317,7 @@ func TestCommitterStopsOnRootMismatchInFlight(t *testing.T) {
 	chain := newFakeChain()
 	chain.NextBlock()
 	var logs logBuffer
-	c := commit.New(commit.Config{Operator: operator, PollInterval: time.Millisecond}, st, chain, chain,
-		log.NewLogger(&logs, log.OutputJSONOption()))
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	done := make(chan error, 1)
-	go func() { done <- c.Run(ctx) }()
+	c, done, _ := runWatched(t, commit.Config{}, st, chain, chain, log.NewLogger(&logs, log.OutputJSONOption()))
 	// Resumed first: a resume after the other commitment lands is a store
 	// mismatch, not this case.
 	waitFor(t, 5*time.Second, "committer resumed", func() bool { return c.Stats().LastHeight == 1 })
@@ -319,7 +343,7 @@ func TestCommitterStopsOnRootMismatchInFlight(t *testing.T) {
 	select {
 	case err := <-done:
 		require.ErrorIs(t, err, commit.ErrRootMismatch)
-	case <-ctx.Done():
+	case <-time.After(10 * time.Second):
 		t.Fatal("committer did not stop on a root mismatch")
 	}
 	requireMismatchLeftUncommitted(t, st, c, &logs)
@@ -461,11 +485,7 @@ func TestCommitterStopsOnEpochTheChainRefuses(t *testing.T) {
 	st := openStore(t, t.TempDir())
 	appendN(t, st, "s", 10)
 	chain := &lowerableParams{fakeChain: newFakeChain(), max: 100}
-	c := commit.New(commit.Config{Operator: operator, PollInterval: time.Millisecond, ResendAfterBlocks: 2}, st, chain, chain, log.NewNopLogger())
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	done := make(chan error, 1)
-	go func() { done <- c.Run(ctx) }()
+	c, done, _ := runWatched(t, commit.Config{ResendAfterBlocks: 2}, st, chain, chain, log.NewNopLogger())
 
 	chain.NextBlock()
 	waitFor(t, 5*time.Second, "epoch 1 broadcast", func() bool { return c.Stats().Broadcasts == 1 })
@@ -479,7 +499,7 @@ func TestCommitterStopsOnEpochTheChainRefuses(t *testing.T) {
 	case err := <-done:
 		require.ErrorIs(t, err, commit.ErrEpochRefused)
 		require.Contains(t, err.Error(), "epoch 1 holds 10 readings, the chain now takes at most 8")
-	case <-ctx.Done():
+	case <-time.After(10 * time.Second):
 		t.Fatal("committer kept resending an epoch the chain refuses")
 	}
 	e, err := st.Epoch(1)

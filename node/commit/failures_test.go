@@ -24,12 +24,7 @@ func TestCommitterStopsWhenStoreFailsWhileSettling(t *testing.T) {
 	appendN(t, st, "s1", 3)
 	chain.NextBlock()
 	var logs logBuffer
-	c := commit.New(commit.Config{Operator: operator, PollInterval: time.Millisecond}, st, chain, chain,
-		log.NewLogger(&logs, log.OutputJSONOption()))
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	done := make(chan error, 1)
-	go func() { done <- c.Run(ctx) }()
+	c, done, _ := runWatched(t, commit.Config{}, st, chain, chain, log.NewLogger(&logs, log.OutputJSONOption()))
 	waitFor(t, 5*time.Second, "epoch 1 broadcast", func() bool { return c.Stats().Broadcasts == 1 })
 
 	require.NoError(t, st.Close()) // every store call now fails with ErrClosed
@@ -38,7 +33,7 @@ func TestCommitterStopsWhenStoreFailsWhileSettling(t *testing.T) {
 	case err := <-done:
 		require.ErrorIs(t, err, store.ErrClosed)
 		require.Contains(t, err.Error(), "mark epoch 1 committed")
-	case <-ctx.Done():
+	case <-time.After(10 * time.Second):
 		t.Fatal("committer kept running on a failing store")
 	}
 	require.Zero(t, c.Stats().ChainReadErrors, "a store failure is not a chain read error")
@@ -124,12 +119,7 @@ func TestCommitterConfiguredCapRefusesNothing(t *testing.T) {
 			fc.dropAccepted = 1
 			appendN(t, st, "s", 5)
 			fc.NextBlock()
-			c := commit.New(commit.Config{Operator: operator, PollInterval: time.Millisecond, ResendAfterBlocks: 2, MaxReadingsPerEpoch: 3},
-				st, wrap(fc), fc, log.NewNopLogger())
-			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-			defer cancel()
-			done := make(chan error, 1)
-			go func() { done <- c.Run(ctx) }()
+			c, done, cancel := runWatched(t, commit.Config{ResendAfterBlocks: 2, MaxReadingsPerEpoch: 3}, st, wrap(fc), fc, log.NewNopLogger())
 			waitFor(t, 5*time.Second, "first broadcast", func() bool { return c.Stats().Broadcasts == 1 })
 			for h := int64(2); c.Stats().EpochsCommitted == 0; h++ {
 				fc.NextBlock()

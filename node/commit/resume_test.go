@@ -57,12 +57,8 @@ func TestResumeInFlightChecksPreviousEpoch(t *testing.T) {
 			broadcasts := chain.broadcasts
 
 			var logs logBuffer
-			c := commit.New(commit.Config{Operator: operator, PollInterval: time.Millisecond}, st, chain, chain,
-				log.NewLogger(&logs, log.OutputJSONOption()))
-			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-			defer cancel()
-			require.ErrorIs(t, c.Run(ctx), commit.ErrRootMismatch)
-			require.NoError(t, ctx.Err(), "Run returned at once")
+			c, err := runToEnd(t, commit.Config{}, st, chain, chain, log.NewLogger(&logs, log.OutputJSONOption()))
+			require.ErrorIs(t, err, commit.ErrRootMismatch)
 			require.Equal(t, broadcasts, chain.broadcasts, "epoch 2 not sent")
 			require.Equal(t, uint64(1), c.Stats().RootMismatches)
 			require.Contains(t, logs.String(), "EPOCH ROOT MISMATCH")
