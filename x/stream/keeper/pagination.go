@@ -42,3 +42,10 @@ func boundedPage(req *query.PageRequest) (*query.PageRequest, error) {
 	page.CountTotal = false
 	return &page, nil
 }
+
+// wantsTotal is when the SDK's paginators report a total: count_total set,
+// or no limit given (which includes no pagination at all). Here it is a
+// stored count, one read.
+func wantsTotal(req *query.PageRequest) bool {
+	return req == nil || req.CountTotal || req.Limit == 0
+}

@@ -61,12 +61,18 @@ func (q queryServer) Streams(ctx context.Context, req *types.QueryStreamsRequest
 	if err != nil {
 		return nil, err
 	}
-	streams, res, err := query.CollectionPaginate(ctx, q.k.Streams, page,
-		func(_ string, s types.Stream) (types.Stream, error) { return s, nil })
+	var streams []types.Stream
+	var res *query.PageResponse
+	if page.Reverse && len(page.Key) > 0 {
+		streams, res, err = q.streamsDownFrom(ctx, page)
+	} else {
+		streams, res, err = query.CollectionPaginate(ctx, q.k.Streams, page,
+			func(_ string, s types.Stream) (types.Stream, error) { return s, nil })
+	}
 	if err != nil {
 		return nil, status.Error(codes.InvalidArgument, err.Error())
 	}
-	if req.Pagination != nil && req.Pagination.CountTotal {
+	if wantsTotal(req.Pagination) {
 		if res.Total, err = q.k.StreamCount.Get(ctx); err != nil && !errors.Is(err, collections.ErrNotFound) {
 			return nil, err
 		}
@@ -118,7 +124,7 @@ func (q queryServer) Epochs(ctx context.Context, req *types.QueryEpochsRequest) 
 		return nil, status.Error(codes.InvalidArgument, err.Error())
 	}
 	// A node's epochs are 1..last, so the total is its last epoch.
-	if req.Pagination != nil && req.Pagination.CountTotal {
+	if wantsTotal(req.Pagination) {
 		if res.Total, err = q.k.GetLastEpoch(ctx, node); err != nil {
 			return nil, err
 		}
@@ -197,7 +203,8 @@ func (q queryServer) Verify(ctx context.Context, req *types.QueryVerifyRequest) 
 	}
 	// A closed stream takes no readings: only the epoch in flight at the
 	// close and the node's backlog (CloseGraceEpochs) can still hold some.
-	if st.Status == types.STREAM_STATUS_CLOSED && p.Epoch > st.ClosedAfterEpoch+types.CloseGraceEpochs {
+	// (Subtracted, not added: closed_after_epoch + grace could wrap.)
+	if st.Status == types.STREAM_STATUS_CLOSED && p.Epoch > st.ClosedAfterEpoch && p.Epoch-st.ClosedAfterEpoch > types.CloseGraceEpochs {
 		return &types.QueryVerifyResponse{Reason: fmt.Sprintf("stream %q was closed after epoch %d of node %s; epoch %d is past the %d-epoch grace for its backlog",
 			p.StreamId, st.ClosedAfterEpoch, p.Node, p.Epoch, types.CloseGraceEpochs), Commit: c}, nil
 	}
@@ -230,4 +237,34 @@ func (q queryServer) node(addr string) (sdk.AccAddress, error) {
 		return nil, status.Errorf(codes.InvalidArgument, "node %q: %v", addr, err)
 	}
 	return bz, nil
+}
+
+// streamsDownFrom pages streams backwards from page.Key (inclusive). The
+// SDK's reverse paging by key starts below the key's prefix end, which
+// takes in every id the key is a prefix of ("a" then "a3", "a2", "a1"):
+// with ids like "temp" and "temp-001" a client would get the same page and
+// next key forever. Stream ids are the raw key bytes.
+func (q queryServer) streamsDownFrom(ctx context.Context, page *query.PageRequest) ([]types.Stream, *query.PageResponse, error) {
+	if page.Offset > 0 {
+		return nil, nil, errors.New("paginate: invalid request, either offset or key is expected, got both")
+	}
+	it, err := q.k.Streams.Iterate(ctx, new(collections.Range[string]).EndInclusive(string(page.Key)).Descending())
+	if err != nil {
+		return nil, nil, err
+	}
+	defer it.Close()
+	var out []types.Stream
+	res := &query.PageResponse{}
+	for ; it.Valid(); it.Next() {
+		kv, err := it.KeyValue()
+		if err != nil {
+			return nil, nil, err
+		}
+		if uint64(len(out)) == page.Limit {
+			res.NextKey = []byte(kv.Key)
+			break
+		}
+		out = append(out, kv.Value)
+	}
+	return out, res, nil
 }

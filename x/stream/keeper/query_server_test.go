@@ -2,6 +2,7 @@ package keeper_test
 
 import (
 	"fmt"
+	"math"
 
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
@@ -375,6 +376,15 @@ func (s *StreamSuite) TestQueryVerifyClosedStream() {
 	s.Require().Contains(resp.Reason, fmt.Sprintf("stream \"a\" was closed after epoch 3 of node %s; epoch %d is past", s.node0, last+1))
 	s.Require().Equal(last+1, resp.Commit.Epoch, "the answer names the commitment it refused")
 
+	// The bound is computed without wrapping: a close epoch near 2^64 (only
+	// a hand-written genesis could hold one) refuses nothing before it.
+	wrapped := st
+	wrapped.ClosedAfterEpoch = math.MaxUint64 - 10
+	s.Require().NoError(s.f.Keeper.Streams.Set(s.f.Ctx, "a", wrapped))
+	resp, err = s.f.QueryServer.Verify(s.f.Ctx, &types.QueryVerifyRequest{Proof: late})
+	s.Require().NoError(err)
+	s.Require().True(resp.Valid, resp.Reason)
+
 	// An open stream has no such bound.
 	s.Require().NoError(s.f.Keeper.Streams.Set(s.f.Ctx, "a", func() types.Stream { o := st; o.Status, o.ClosedAfterEpoch = types.STREAM_STATUS_OPEN, 0; return o }()))
 	resp, err = s.f.QueryServer.Verify(s.f.Ctx, &types.QueryVerifyRequest{Proof: late})
@@ -410,7 +420,9 @@ func (s *StreamSuite) TestQueryListsAreBounded() {
 	resp, _ = gasFor(&types.QueryEpochsRequest{Node: s.node0, Pagination: &query.PageRequest{Limit: 1_000_000}})
 	s.Require().Len(resp.Commits, keeper.MaxPageLimit, "limit capped")
 	s.Require().NotNil(resp.Pagination.NextKey)
-	s.Require().Zero(resp.Pagination.Total, "no total unless asked")
+	s.Require().Zero(resp.Pagination.Total, "no total when a limit is given and count_total is not")
+	resp, _ = gasFor(&types.QueryEpochsRequest{Node: s.node0})
+	s.Require().Equal(uint64(5000), resp.Pagination.Total, "no pagination: a total, as the SDK's paginators give")
 
 	deep := &query.PageRequest{Offset: keeper.MaxPageOffset + 1}
 	_, err := s.f.QueryServer.Epochs(s.f.Ctx, &types.QueryEpochsRequest{Node: s.node0, Pagination: deep})
@@ -430,4 +442,29 @@ func (s *StreamSuite) TestQueryListsAreBounded() {
 	count, err := s.f.Keeper.StreamCount.Get(s.f.Ctx)
 	s.Require().NoError(err)
 	s.Require().Equal(uint64(2), count)
+}
+
+// TestQueryStreamsBackwardsByKey pages backwards by key through ids that
+// are prefixes of each other ("a", "a1", "a2", "a3", "b"): every stream
+// once, in reverse order, and the paging ends.
+func (s *StreamSuite) TestQueryStreamsBackwardsByKey() {
+	for _, id := range []string{"a", "a1", "a2", "a3", "b"} {
+		s.created(id)
+	}
+	var got []string
+	var next []byte
+	for pages := 0; ; pages++ {
+		s.Require().Less(pages, 5, "paging backwards does not end: %v", got)
+		resp, err := s.f.QueryServer.Streams(s.f.Ctx, &types.QueryStreamsRequest{
+			Pagination: &query.PageRequest{Key: next, Limit: 2, Reverse: true},
+		})
+		s.Require().NoError(err)
+		got = append(got, streamIDs(resp.Streams)...)
+		if next = resp.Pagination.NextKey; next == nil {
+			break
+		}
+	}
+	s.Require().Equal([]string{"b", "a3", "a2", "a1", "a"}, got)
+	_, err := s.f.QueryServer.Streams(s.f.Ctx, &types.QueryStreamsRequest{Pagination: &query.PageRequest{Key: []byte("a2"), Offset: 1, Reverse: true}})
+	s.requireCode(codes.InvalidArgument, err)
 }

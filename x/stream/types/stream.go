@@ -22,14 +22,21 @@ const (
 	// params accept: one gateway batch (node/ingest.MaxReadingsPerBatch) is
 	// never split across epochs, so a lower cap could never be met.
 	MinReadingsPerEpochLimit = 10000
+	// MaxBacklogReadings is the most readings a home node holds acked but
+	// in no epoch yet at its defaults (node/gateway
+	// DefaultMaxPendingReadings; a test keeps them equal).
+	MaxBacklogReadings = 20_000_000
 	// CloseGraceEpochs is how many of the home node's epochs after the one
 	// current at MsgCloseStream may still hold the stream's readings: the
-	// epoch in flight and the backlog the gateway took before it saw the
-	// close. At the node's defaults (20M pending readings, 10M per epoch)
-	// the backlog is at most two epochs; 64 leaves room for a node that
-	// was catching up. Verify refuses a closed stream's readings in later
-	// epochs, so a home node cannot keep appending to it.
-	CloseGraceEpochs = 64
+	// backlog the gateway took before it saw the close, drained oldest
+	// first, plus the epoch in flight and one more. Sized for the worst
+	// case the chain allows — a full backlog cut at the lowest
+	// max_readings_per_epoch — so an honest node never loses a reading it
+	// acknowledged, even after a stall: 20M / 10k + 2 = 2 002 epochs
+	// (about half an hour at one epoch per 1 s block). Verify refuses a
+	// closed stream's readings in later epochs, so a home node cannot keep
+	// appending to it.
+	CloseGraceEpochs = MaxBacklogReadings/MinReadingsPerEpochLimit + 2
 )
 
 // ValidateStreamID accepts 1..64 characters of [A-Za-z0-9._:-], the rule of

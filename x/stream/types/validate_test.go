@@ -6,6 +6,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/trustedge/trustedge/node/gateway"
 	"github.com/trustedge/trustedge/node/ingest"
 	"github.com/trustedge/trustedge/x/stream/types"
 )
@@ -61,6 +62,9 @@ func TestParamsValidate(t *testing.T) {
 	require.ErrorIs(t, types.Params{MaxReplication: 1}.Validate(), types.ErrInvalidParams)
 	require.NoError(t, types.Params{MaxReplication: 1, MaxReadingsPerEpoch: types.MinReadingsPerEpochLimit}.Validate())
 	require.Equal(t, uint64(10_000), uint64(types.MinReadingsPerEpochLimit))
+	// The close grace covers a full default backlog cut at the lowest limit.
+	require.Equal(t, uint64(gateway.DefaultMaxPendingReadings), uint64(types.MaxBacklogReadings))
+	require.Equal(t, uint64(2002), uint64(types.CloseGraceEpochs))
 	require.ErrorIs(t, types.Params{MaxReplication: 1, MaxReadingsPerEpoch: types.MinReadingsPerEpochLimit - 1}.Validate(), types.ErrInvalidParams)
 }
 
