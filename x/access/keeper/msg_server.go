@@ -144,18 +144,25 @@ func (k msgServer) DeleteRole(ctx context.Context, msg *types.MsgDeleteRole) (*t
 	})
 }
 
-func (k msgServer) AddRoleMember(ctx context.Context, msg *types.MsgAddRoleMember) (*types.MsgAddRoleMemberResponse, error) {
-	if _, err := k.signerAddr(msg.Sender); err != nil {
-		return nil, err
+// memberChange checks what adding a member to a role or removing one needs
+// (a well-formed sender, an existing role the sender may manage, a
+// well-formed member) and returns the member in canonical form.
+func (k msgServer) memberChange(ctx context.Context, sender, roleName, member string) (string, error) {
+	if _, err := k.signerAddr(sender); err != nil {
+		return "", err
 	}
-	role, err := k.getRole(ctx, msg.Role)
+	role, err := k.getRole(ctx, roleName)
 	if err != nil {
-		return nil, err
+		return "", err
 	}
-	if err := k.canManageRole(ctx, role, msg.Sender); err != nil {
-		return nil, err
+	if err := k.canManageRole(ctx, role, sender); err != nil {
+		return "", err
 	}
-	member, err := types.NormalizeMember(k.addressCodec, msg.Member)
+	return types.NormalizeMember(k.addressCodec, member)
+}
+
+func (k msgServer) AddRoleMember(ctx context.Context, msg *types.MsgAddRoleMember) (*types.MsgAddRoleMemberResponse, error) {
+	member, err := k.memberChange(ctx, msg.Sender, msg.Role, msg.Member)
 	if err != nil {
 		return nil, err
 	}
@@ -178,17 +185,7 @@ func (k msgServer) AddRoleMember(ctx context.Context, msg *types.MsgAddRoleMembe
 }
 
 func (k msgServer) RemoveRoleMember(ctx context.Context, msg *types.MsgRemoveRoleMember) (*types.MsgRemoveRoleMemberResponse, error) {
-	if _, err := k.signerAddr(msg.Sender); err != nil {
-		return nil, err
-	}
-	role, err := k.getRole(ctx, msg.Role)
-	if err != nil {
-		return nil, err
-	}
-	if err := k.canManageRole(ctx, role, msg.Sender); err != nil {
-		return nil, err
-	}
-	member, err := types.NormalizeMember(k.addressCodec, msg.Member)
+	member, err := k.memberChange(ctx, msg.Sender, msg.Role, msg.Member)
 	if err != nil {
 		return nil, err
 	}

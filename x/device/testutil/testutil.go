@@ -5,70 +5,43 @@
 package testutil
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"testing"
 
-	abci "github.com/cometbft/cometbft/abci/types"
 	"github.com/cosmos/gogoproto/proto"
 	"github.com/stretchr/testify/require"
 
 	"cosmossdk.io/core/address"
 
 	"github.com/cosmos/cosmos-sdk/codec"
-	addresscodec "github.com/cosmos/cosmos-sdk/codec/address"
 	codectypes "github.com/cosmos/cosmos-sdk/codec/types"
 	"github.com/cosmos/cosmos-sdk/runtime"
-	"github.com/cosmos/cosmos-sdk/std"
 	storetypes "github.com/cosmos/cosmos-sdk/store/v2/types"
 	sdktestutil "github.com/cosmos/cosmos-sdk/testutil"
 	sdk "github.com/cosmos/cosmos-sdk/types"
-	"github.com/cosmos/cosmos-sdk/x/tx/signing"
 
+	"github.com/trustedge/trustedge/internal/moduletest"
 	"github.com/trustedge/trustedge/x/device/keeper"
 	"github.com/trustedge/trustedge/x/device/types"
 )
 
 // Bech32Prefix is the account prefix the app uses.
-const Bech32Prefix = "edge"
+const Bech32Prefix = moduletest.Bech32Prefix
 
 // ChainID is the chain id of the fixture context (part of rotation sign bytes).
 const ChainID = "trustedge-test"
 
-// AddressCodec is the account address codec the app gives the keeper.
-func AddressCodec() address.Codec { return addresscodec.NewBech32Codec(Bech32Prefix) }
+// AddressCodec, Addr and AddrStr are the shared test addresses (see
+// internal/moduletest): the same seed names the same account everywhere.
+var (
+	AddressCodec = moduletest.AddressCodec
+	Addr         = moduletest.Addr
+	AddrStr      = moduletest.AddrStr
+)
 
 // MakeCodec returns a proto codec whose registry knows the std types and
 // the x/device Msgs, with signing options so GetMsgV1Signers works.
 func MakeCodec() (codec.Codec, codectypes.InterfaceRegistry) {
-	registry, err := codectypes.NewInterfaceRegistryWithOptions(codectypes.InterfaceRegistryOptions{
-		ProtoFiles: proto.HybridResolver,
-		SigningOptions: signing.Options{
-			AddressCodec:          AddressCodec(),
-			ValidatorAddressCodec: addresscodec.NewBech32Codec(Bech32Prefix + "valoper"),
-		},
-	})
-	if err != nil {
-		panic(err)
-	}
-	std.RegisterInterfaces(registry)
-	types.RegisterInterfaces(registry)
-	return codec.NewProtoCodec(registry), registry
-}
-
-// Addr derives a deterministic account address from seed.
-func Addr(seed string) sdk.AccAddress {
-	h := sha256.Sum256([]byte(seed))
-	return sdk.AccAddress(h[:20])
-}
-
-// AddrStr is Addr in bech32 with the edge prefix.
-func AddrStr(seed string) string {
-	s, err := AddressCodec().BytesToString(Addr(seed))
-	if err != nil {
-		panic(err)
-	}
-	return s
+	return moduletest.NewCodec(types.RegisterInterfaces)
 }
 
 // Fixture is an x/device keeper on an in-memory IAVL store, with fake
@@ -133,25 +106,13 @@ func (f *Fixture) ResetEvents() { f.Ctx = f.Ctx.WithEventManager(sdk.NewEventMan
 // TypedEvents decodes every event emitted since the last ResetEvents.
 func (f *Fixture) TypedEvents(tb testing.TB) []proto.Message {
 	tb.Helper()
-	var out []proto.Message
-	for _, ev := range f.Ctx.EventManager().Events() {
-		msg, err := sdk.ParseTypedEvent(abci.Event(ev))
-		require.NoError(tb, err)
-		out = append(out, msg)
-	}
-	return out
+	return moduletest.TypedEvents(tb, f.Ctx)
 }
 
 // StoreSnapshot copies every key/value of the module store.
 func (f *Fixture) StoreSnapshot(tb testing.TB) map[string]string {
 	tb.Helper()
-	it := f.Ctx.KVStore(f.StoreKey).Iterator(nil, nil)
-	defer it.Close()
-	out := map[string]string{}
-	for ; it.Valid(); it.Next() {
-		out[hex.EncodeToString(it.Key())] = hex.EncodeToString(it.Value())
-	}
-	return out
+	return moduletest.Snapshot(f.Ctx, f.StoreKey, "")
 }
 
 // StoreBytes sums len(key)+len(value) over the module store: the logical

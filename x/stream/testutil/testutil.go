@@ -6,12 +6,10 @@ package testutil
 
 import (
 	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
 	"testing"
 	"time"
 
-	abci "github.com/cometbft/cometbft/abci/types"
 	cmtproto "github.com/cometbft/cometbft/proto/tendermint/types"
 	dbm "github.com/cosmos/cosmos-db"
 	"github.com/cosmos/gogoproto/proto"
@@ -21,15 +19,12 @@ import (
 	"cosmossdk.io/log/v2"
 
 	"github.com/cosmos/cosmos-sdk/codec"
-	addresscodec "github.com/cosmos/cosmos-sdk/codec/address"
-	codectypes "github.com/cosmos/cosmos-sdk/codec/types"
 	"github.com/cosmos/cosmos-sdk/runtime"
-	"github.com/cosmos/cosmos-sdk/std"
 	"github.com/cosmos/cosmos-sdk/store/v2"
 	storetypes "github.com/cosmos/cosmos-sdk/store/v2/types"
 	sdk "github.com/cosmos/cosmos-sdk/types"
-	"github.com/cosmos/cosmos-sdk/x/tx/signing"
 
+	"github.com/trustedge/trustedge/internal/moduletest"
 	"github.com/trustedge/trustedge/node/appdb"
 	accesskeeper "github.com/trustedge/trustedge/x/access/keeper"
 	accesstypes "github.com/trustedge/trustedge/x/access/types"
@@ -44,7 +39,7 @@ import (
 )
 
 // Bech32Prefix is the account prefix the app uses.
-const Bech32Prefix = "edge"
+const Bech32Prefix = moduletest.Bech32Prefix
 
 // ChainID is the chain id of the fixture context.
 const ChainID = "trustedge-test"
@@ -53,44 +48,21 @@ const ChainID = "trustedge-test"
 // compares grant expiries with block time.
 var GenesisTime = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 
-// AddressCodec is the account address codec the app gives the keepers.
-func AddressCodec() address.Codec { return addresscodec.NewBech32Codec(Bech32Prefix) }
+// AddressCodec, Addr and AddrStr are the shared test addresses (see
+// internal/moduletest): the same seed names the same account as in the
+// x/edge and x/device test helpers.
+var (
+	AddressCodec = moduletest.AddressCodec
+	Addr         = moduletest.Addr
+	AddrStr      = moduletest.AddrStr
+)
 
 // MakeCodec returns a proto codec whose registry knows the std types and
 // the Msgs of x/edge, x/access, x/device and x/stream.
 func MakeCodec() codec.Codec {
-	registry, err := codectypes.NewInterfaceRegistryWithOptions(codectypes.InterfaceRegistryOptions{
-		ProtoFiles: proto.HybridResolver,
-		SigningOptions: signing.Options{
-			AddressCodec:          AddressCodec(),
-			ValidatorAddressCodec: addresscodec.NewBech32Codec(Bech32Prefix + "valoper"),
-		},
-	})
-	if err != nil {
-		panic(err)
-	}
-	std.RegisterInterfaces(registry)
-	edgetypes.RegisterInterfaces(registry)
-	accesstypes.RegisterInterfaces(registry)
-	devicetypes.RegisterInterfaces(registry)
-	types.RegisterInterfaces(registry)
-	return codec.NewProtoCodec(registry)
-}
-
-// Addr derives a deterministic account address from seed (the same
-// derivation as the x/edge and x/device test helpers).
-func Addr(seed string) sdk.AccAddress {
-	h := sha256.Sum256([]byte(seed))
-	return sdk.AccAddress(h[:20])
-}
-
-// AddrStr is Addr in bech32 with the edge prefix.
-func AddrStr(seed string) string {
-	s, err := AddressCodec().BytesToString(Addr(seed))
-	if err != nil {
-		panic(err)
-	}
-	return s
+	cdc, _ := moduletest.NewCodec(edgetypes.RegisterInterfaces, accesstypes.RegisterInterfaces,
+		devicetypes.RegisterInterfaces, types.RegisterInterfaces)
+	return cdc
 }
 
 // Fixture is the x/stream keeper with the real x/edge, x/access and
@@ -204,13 +176,7 @@ func (f *Fixture) ResetEvents() { f.Ctx = f.Ctx.WithEventManager(sdk.NewEventMan
 // TypedEvents decodes every event emitted since the last ResetEvents.
 func (f *Fixture) TypedEvents(tb testing.TB) []proto.Message {
 	tb.Helper()
-	var out []proto.Message
-	for _, ev := range f.Ctx.EventManager().Events() {
-		msg, err := sdk.ParseTypedEvent(abci.Event(ev))
-		require.NoError(tb, err)
-		out = append(out, msg)
-	}
-	return out
+	return moduletest.TypedEvents(tb, f.Ctx)
 }
 
 // StoreSnapshot copies every key/value of the four module stores, so a
@@ -219,11 +185,7 @@ func (f *Fixture) StoreSnapshot(tb testing.TB) map[string]string {
 	tb.Helper()
 	out := map[string]string{}
 	for name, key := range f.Keys {
-		it := f.Ctx.KVStore(key).Iterator(nil, nil)
-		for ; it.Valid(); it.Next() {
-			out[name+"/"+hex.EncodeToString(it.Key())] = hex.EncodeToString(it.Value())
-		}
-		require.NoError(tb, it.Close())
+		moduletest.AddSnapshot(out, f.Ctx, key, name+"/")
 	}
 	return out
 }
@@ -231,13 +193,7 @@ func (f *Fixture) StoreSnapshot(tb testing.TB) map[string]string {
 // StreamStoreSnapshot copies the x/stream store only (genesis round trips).
 func (f *Fixture) StreamStoreSnapshot(tb testing.TB) map[string]string {
 	tb.Helper()
-	out := map[string]string{}
-	it := f.Ctx.KVStore(f.Keys[types.StoreKey]).Iterator(nil, nil)
-	defer it.Close()
-	for ; it.Valid(); it.Next() {
-		out[hex.EncodeToString(it.Key())] = hex.EncodeToString(it.Value())
-	}
-	return out
+	return moduletest.Snapshot(f.Ctx, f.Keys[types.StoreKey], "")
 }
 
 // AddNode registers an ACTIVE edge node run by seed's address (written to
