@@ -29,6 +29,17 @@ func (k msgServer) signerAddr(signer string) (sdk.AccAddress, error) {
 	return bz, nil
 }
 
+// canonicalSigner checks a signer address and returns its canonical
+// (lower-case bech32) spelling, which events report: bech32 is
+// case-insensitive, so the raw string could name one account two ways.
+func (k msgServer) canonicalSigner(signer string) (string, error) {
+	bz, err := k.signerAddr(signer)
+	if err != nil {
+		return "", err
+	}
+	return k.addressCodec.BytesToString(bz)
+}
+
 func (k msgServer) CreateRole(ctx context.Context, msg *types.MsgCreateRole) (*types.MsgCreateRoleResponse, error) {
 	signer, err := k.signerAddr(msg.Sender)
 	if err != nil {
@@ -104,7 +115,8 @@ func (k msgServer) getRole(ctx context.Context, name string) (types.Role, error)
 }
 
 func (k msgServer) DeleteRole(ctx context.Context, msg *types.MsgDeleteRole) (*types.MsgDeleteRoleResponse, error) {
-	if _, err := k.signerAddr(msg.Sender); err != nil {
+	by, err := k.canonicalSigner(msg.Sender)
+	if err != nil {
 		return nil, err
 	}
 	role, err := k.getRole(ctx, msg.Name)
@@ -140,29 +152,30 @@ func (k msgServer) DeleteRole(ctx context.Context, msg *types.MsgDeleteRole) (*t
 		return nil, err
 	}
 	return &types.MsgDeleteRoleResponse{}, sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventRoleDeleted{
-		Name: msg.Name, By: msg.Sender,
+		Name: msg.Name, By: by,
 	})
 }
 
 // memberChange checks what adding a member to a role or removing one needs
 // (a well-formed sender, an existing role the sender may manage, a
-// well-formed member) and returns the member in canonical form.
-func (k msgServer) memberChange(ctx context.Context, sender, roleName, member string) (string, error) {
-	if _, err := k.signerAddr(sender); err != nil {
-		return "", err
+// well-formed member) and returns the member and the sender in canonical form.
+func (k msgServer) memberChange(ctx context.Context, sender, roleName, member string) (canonMember, by string, err error) {
+	if by, err = k.canonicalSigner(sender); err != nil {
+		return "", "", err
 	}
 	role, err := k.getRole(ctx, roleName)
 	if err != nil {
-		return "", err
+		return "", "", err
 	}
 	if err := k.canManageRole(ctx, role, sender); err != nil {
-		return "", err
+		return "", "", err
 	}
-	return types.NormalizeMember(k.addressCodec, member)
+	canonMember, err = types.NormalizeMember(k.addressCodec, member)
+	return canonMember, by, err
 }
 
 func (k msgServer) AddRoleMember(ctx context.Context, msg *types.MsgAddRoleMember) (*types.MsgAddRoleMemberResponse, error) {
-	member, err := k.memberChange(ctx, msg.Sender, msg.Role, msg.Member)
+	member, by, err := k.memberChange(ctx, msg.Sender, msg.Role, msg.Member)
 	if err != nil {
 		return nil, err
 	}
@@ -180,12 +193,12 @@ func (k msgServer) AddRoleMember(ctx context.Context, msg *types.MsgAddRoleMembe
 		return nil, err
 	}
 	return &types.MsgAddRoleMemberResponse{}, sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventRoleMemberAdded{
-		Role: msg.Role, Member: member, By: msg.Sender,
+		Role: msg.Role, Member: member, By: by,
 	})
 }
 
 func (k msgServer) RemoveRoleMember(ctx context.Context, msg *types.MsgRemoveRoleMember) (*types.MsgRemoveRoleMemberResponse, error) {
-	member, err := k.memberChange(ctx, msg.Sender, msg.Role, msg.Member)
+	member, by, err := k.memberChange(ctx, msg.Sender, msg.Role, msg.Member)
 	if err != nil {
 		return nil, err
 	}
@@ -198,7 +211,7 @@ func (k msgServer) RemoveRoleMember(ctx context.Context, msg *types.MsgRemoveRol
 		return nil, err
 	}
 	return &types.MsgRemoveRoleMemberResponse{}, sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventRoleMemberRemoved{
-		Role: msg.Role, Member: member, By: msg.Sender,
+		Role: msg.Role, Member: member, By: by,
 	})
 }
 
@@ -373,7 +386,8 @@ func (k Keeper) removeGrantEntries(ctx context.Context, g types.Grant) error {
 }
 
 func (k msgServer) Revoke(ctx context.Context, msg *types.MsgRevoke) (*types.MsgRevokeResponse, error) {
-	if _, err := k.signerAddr(msg.Sender); err != nil {
+	by, err := k.canonicalSigner(msg.Sender)
+	if err != nil {
 		return nil, err
 	}
 	g, err := k.Grants.Get(ctx, msg.GrantId)
@@ -392,7 +406,7 @@ func (k msgServer) Revoke(ctx context.Context, msg *types.MsgRevoke) (*types.Msg
 		return nil, err
 	}
 	return &types.MsgRevokeResponse{}, sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventRevoked{
-		GrantId: g.Id, Subject: g.Subject, Resource: g.Resource, By: msg.Sender,
+		GrantId: g.Id, Subject: g.Subject, Resource: g.Resource, By: by,
 	})
 }
 
@@ -401,6 +415,10 @@ func (k msgServer) SetNamespaceAdmin(ctx context.Context, msg *types.MsgSetNames
 		return nil, errorsmod.Wrapf(types.ErrInvalidAddress, "%v", err)
 	} else if !ok {
 		return nil, errorsmod.Wrapf(types.ErrUnauthorized, "%s: only the authority sets namespace admins", msg.Authority)
+	}
+	by, err := k.canonicalSigner(msg.Authority)
+	if err != nil {
+		return nil, err
 	}
 	if err := types.ValidateNamespace(msg.Namespace); err != nil {
 		return nil, err
@@ -430,6 +448,6 @@ func (k msgServer) SetNamespaceAdmin(ctx context.Context, msg *types.MsgSetNames
 		return nil, err
 	}
 	return &types.MsgSetNamespaceAdminResponse{}, sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventNamespaceAdminSet{
-		Namespace: msg.Namespace, Admin: adminStr, Enabled: msg.Enabled, By: msg.Authority,
+		Namespace: msg.Namespace, Admin: adminStr, Enabled: msg.Enabled, By: by,
 	})
 }

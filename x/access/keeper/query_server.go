@@ -52,50 +52,6 @@ func (q queryServer) Grants(ctx context.Context, req *types.QueryGrantsRequest) 
 	return &types.QueryGrantsResponse{Grants: grants, Pagination: page}, nil
 }
 
-// Grantees lists grants whose pattern covers the resource. It reads the
-// resource index once per candidate pattern (the resource and its prefixes)
-// instead of scanning every grant, so it pages by offset over that union.
-func (q queryServer) Grantees(ctx context.Context, req *types.QueryGranteesRequest) (*types.QueryGranteesResponse, error) {
-	if req == nil {
-		return nil, status.Error(codes.InvalidArgument, "empty request")
-	}
-	if err := types.ValidateResource(req.Resource); err != nil {
-		return nil, status.Error(codes.InvalidArgument, err.Error())
-	}
-	var all []types.Grant
-	for _, pattern := range types.PatternsMatching(req.Resource) {
-		it, err := q.k.Grants.Indexes.ByResource.MatchExact(ctx, pattern)
-		if err != nil {
-			return nil, err
-		}
-		ids, err := it.PrimaryKeys()
-		if err != nil {
-			return nil, err
-		}
-		for _, id := range ids {
-			g, err := q.k.Grants.Get(ctx, id)
-			if err != nil {
-				return nil, err
-			}
-			all = append(all, g)
-		}
-	}
-	offset, limit := uint64(0), uint64(query.DefaultLimit)
-	if p := req.Pagination; p != nil {
-		if len(p.Key) > 0 {
-			return nil, status.Error(codes.InvalidArgument, "grantees pages by offset, not key")
-		}
-		offset = p.Offset
-		if p.Limit > 0 {
-			limit = p.Limit
-		}
-	}
-	total := uint64(len(all))
-	start := min(offset, total)
-	end := start + min(limit, total-start) // start+limit could overflow
-	return &types.QueryGranteesResponse{Grants: all[start:end], Pagination: &query.PageResponse{Total: total}}, nil
-}
-
 func (q queryServer) Grant(ctx context.Context, req *types.QueryGrantRequest) (*types.QueryGrantResponse, error) {
 	if req == nil {
 		return nil, status.Error(codes.InvalidArgument, "empty request")

@@ -2,6 +2,7 @@ package keeper_test
 
 import (
 	"bytes"
+	"fmt"
 	"math"
 	"testing"
 
@@ -9,8 +10,10 @@ import (
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 
+	storetypes "github.com/cosmos/cosmos-sdk/store/v2/types"
 	"github.com/cosmos/cosmos-sdk/types/query"
 
+	"github.com/trustedge/trustedge/x/access/keeper"
 	"github.com/trustedge/trustedge/x/access/types"
 )
 
@@ -132,7 +135,7 @@ func TestQueryGrantees(t *testing.T) {
 	var got []uint64
 	for off := uint64(0); off < 12; off += 4 {
 		res, err := f.q.Grantees(f.ctx, &types.QueryGranteesRequest{
-			Resource: "stream/abc", Pagination: &query.PageRequest{Offset: off, Limit: 4},
+			Resource: "stream/abc", Pagination: &query.PageRequest{Offset: off, Limit: 4, CountTotal: true},
 		})
 		require.NoError(t, err)
 		require.Equal(t, uint64(10), res.Pagination.Total)
@@ -158,14 +161,90 @@ func TestQueryGrantees(t *testing.T) {
 	require.Empty(t, res.Grants)
 	require.Equal(t, uint64(0), res.Pagination.Total)
 
-	_, err = f.q.Grantees(f.ctx, &types.QueryGranteesRequest{
-		Resource: "stream/abc", Pagination: &query.PageRequest{Key: []byte{1}},
+	// Key pages, forwards and backwards, visit the same grants.
+	require.Equal(t, want, granteesByKey(t, f, "stream/abc", 3, false))
+	require.Equal(t, reversed(want), granteesByKey(t, f, "stream/abc", 3, true))
+	require.Equal(t, reversed(want), granteesByKey(t, f, "stream/abc", 100, true))
+
+	// A page without count_total and with a limit reports no total (as the SDK).
+	res, err = f.q.Grantees(f.ctx, &types.QueryGranteesRequest{
+		Resource: "stream/abc", Pagination: &query.PageRequest{Limit: 2},
 	})
-	requireCode(t, err, codes.InvalidArgument)
+	require.NoError(t, err)
+	require.Equal(t, want[:2], grantIDsOf(res.Grants))
+	require.Zero(t, res.Pagination.Total)
+	require.NotEmpty(t, res.Pagination.NextKey)
+
+	for _, bad := range []*query.PageRequest{
+		{Key: []byte{1}},                            // not a grantees key
+		{Key: make([]byte, 10), Offset: 1},          // both
+		{Key: []byte{0, 9, 0, 0, 0, 0, 0, 0, 0, 1}}, // pattern index past stream/abc's 9 patterns
+		{Offset: keeper.MaxPageOffset + 1},
+	} {
+		_, err = f.q.Grantees(f.ctx, &types.QueryGranteesRequest{Resource: "stream/abc", Pagination: bad})
+		requireCode(t, err, codes.InvalidArgument)
+	}
 	_, err = f.q.Grantees(f.ctx, &types.QueryGranteesRequest{Resource: "stream/*"})
 	requireCode(t, err, codes.InvalidArgument)
 	_, err = f.q.Grantees(f.ctx, nil)
 	requireCode(t, err, codes.InvalidArgument)
+}
+
+// granteesByKey pages through a resource's grantees by next_key.
+func granteesByKey(t *testing.T, f *fixture, resource string, limit uint64, reverse bool) []uint64 {
+	t.Helper()
+	var ids []uint64
+	var key []byte
+	for pages := 0; ; pages++ {
+		require.Less(t, pages, 100, "paging does not end")
+		res, err := f.q.Grantees(f.ctx, &types.QueryGranteesRequest{
+			Resource: resource, Pagination: &query.PageRequest{Key: key, Limit: limit, Reverse: reverse},
+		})
+		require.NoError(t, err)
+		require.LessOrEqual(t, uint64(len(res.Grants)), limit)
+		ids = append(ids, grantIDsOf(res.Grants)...)
+		if key = res.Pagination.NextKey; key == nil {
+			return ids
+		}
+	}
+}
+
+func reversed(ids []uint64) []uint64 {
+	out := make([]uint64, len(ids))
+	for i, id := range ids {
+		out[len(ids)-1-i] = id
+	}
+	return out
+}
+
+// One page costs the grants on it, not every grant covering the resource:
+// anyone can ask a node, so a 1-item page over 500 grantees must cost about
+// what it costs over one. Offsets walk index keys, not grants.
+func TestGranteesPageReadsOnlyThePage(t *testing.T) {
+	f := newFixture(t)
+	gasFor := func(resource string, page *query.PageRequest) uint64 {
+		gm := storetypes.NewInfiniteGasMeter()
+		res, err := f.q.Grantees(f.ctx.WithGasMeter(gm), &types.QueryGranteesRequest{Resource: resource, Pagination: page})
+		require.NoError(t, err)
+		require.Len(t, res.Grants, 1)
+		return gm.GasConsumed()
+	}
+	f.mustGrant(f.acct("solo"), "task/x", nil, "read")
+	for i := 0; i < 500; i++ {
+		f.mustGrant(f.acct(fmt.Sprintf("s%d", i)), "stream/*", nil, "read")
+	}
+	one := gasFor("task/x", &query.PageRequest{Limit: 1})
+	many := gasFor("stream/x", &query.PageRequest{Limit: 1})
+	deep := gasFor("stream/x", &query.PageRequest{Limit: 1, Offset: 400})
+	t.Logf("gas for a 1-item page: 1 grantee %d, 500 grantees %d, at offset 400 %d", one, many, deep)
+	require.Less(t, many, 2*one, "a page of 1 must not read all 500 grantees")
+	// 400 skipped index keys cost far less than 400 grant reads (~1,000 gas each).
+	require.Less(t, deep, many+400*200)
+
+	// A limit above the cap is cut to it.
+	res, err := f.q.Grantees(f.ctx, &types.QueryGranteesRequest{Resource: "stream/x", Pagination: &query.PageRequest{Limit: keeper.MaxPageLimit + 1}})
+	require.NoError(t, err)
+	require.Len(t, res.Grants, 500)
 }
 
 func TestQueryGrant(t *testing.T) {

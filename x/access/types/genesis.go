@@ -50,8 +50,8 @@ func (g GenesisState) Validate(ac address.Codec) error {
 		if err := ValidateNamespace(a.Namespace); err != nil {
 			return errorsmod.Wrapf(ErrInvalidGenesis, "namespace admin: %v", err)
 		}
-		if _, err := ac.StringToBytes(a.Admin); err != nil {
-			return errorsmod.Wrapf(ErrInvalidGenesis, "namespace %q admin %q: %v", a.Namespace, a.Admin, err)
+		if err := requireCanonical(ac, a.Admin); err != nil {
+			return errorsmod.Wrapf(ErrInvalidGenesis, "namespace %q admin: %v", a.Namespace, err)
 		}
 		key := [2]string{a.Namespace, a.Admin}
 		if _, dup := admins[key]; dup {
@@ -102,8 +102,8 @@ func (r Role) Validate(ac address.Codec) error {
 	if !slices.Equal(norm, r.Actions) {
 		return errorsmod.Wrap(ErrInvalidRole, "actions must be sorted and unique")
 	}
-	if _, err := ac.StringToBytes(r.Creator); err != nil {
-		return errorsmod.Wrapf(ErrInvalidAddress, "creator %q: %v", r.Creator, err)
+	if err := requireCanonical(ac, r.Creator); err != nil {
+		return errorsmod.Wrapf(err, "creator")
 	}
 	return nil
 }
@@ -130,8 +130,8 @@ func (g Grant) Validate(ac address.Codec) error {
 	if _, isRole := IsRoleSubject(g.Subject); len(g.Actions) == 0 && !isRole {
 		return errorsmod.Wrap(ErrInvalidAction, "a grant to an account or device needs actions")
 	}
-	if _, err := ac.StringToBytes(g.Granter); err != nil {
-		return errorsmod.Wrapf(ErrInvalidAddress, "granter %q: %v", g.Granter, err)
+	if err := requireCanonical(ac, g.Granter); err != nil {
+		return errorsmod.Wrapf(err, "granter")
 	}
 	return nil
 }
@@ -147,4 +147,23 @@ func NormalizeMember(ac address.Codec, s string) (string, error) {
 		return "", errorsmod.Wrapf(ErrInvalidSubject, "%q: roles cannot be members of roles", s)
 	}
 	return canon, nil
+}
+
+// requireCanonical checks that s is an account address in its canonical
+// (lower-case bech32) spelling, the one the keeper stores. Genesis compares
+// addresses as strings, so one account in two spellings would otherwise
+// pass as two (and export differently from how it was imported).
+func requireCanonical(ac address.Codec, s string) error {
+	bz, err := ac.StringToBytes(s)
+	if err != nil {
+		return errorsmod.Wrapf(ErrInvalidAddress, "%q: %v", s, err)
+	}
+	canon, err := ac.BytesToString(bz)
+	if err != nil {
+		return errorsmod.Wrapf(ErrInvalidAddress, "%q: %v", s, err)
+	}
+	if canon != s {
+		return errorsmod.Wrapf(ErrInvalidAddress, "%q is not canonical (%q)", s, canon)
+	}
+	return nil
 }

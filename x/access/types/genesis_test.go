@@ -86,6 +86,14 @@ func TestGenesisValidate(t *testing.T) {
 		}, types.ErrInvalidGenesis, "duplicate admin"},
 		{"admin bad namespace", func(g *types.GenesisState) { g.NamespaceAdmins[0].Namespace = "Stream" }, types.ErrInvalidGenesis, "namespace"},
 		{"admin bad address", func(g *types.GenesisState) { g.NamespaceAdmins[0].Admin = "nope" }, types.ErrInvalidGenesis, "admin"},
+		{"admin not canonical", func(g *types.GenesisState) {
+			g.NamespaceAdmins[0].Admin = strings.ToUpper(g.NamespaceAdmins[0].Admin)
+		}, types.ErrInvalidGenesis, "not canonical"},
+		{"same admin in two spellings", func(g *types.GenesisState) {
+			g.NamespaceAdmins = append(g.NamespaceAdmins, types.NamespaceAdmin{Namespace: "stream", Admin: strings.ToUpper(addr("admin"))})
+		}, types.ErrInvalidGenesis, "not canonical"},
+		{"role creator not canonical", func(g *types.GenesisState) { g.Roles[0].Creator = strings.ToUpper(g.Roles[0].Creator) }, types.ErrInvalidGenesis, "not canonical"},
+		{"grant granter not canonical", func(g *types.GenesisState) { g.Grants[0].Granter = strings.ToUpper(g.Grants[0].Granter) }, types.ErrInvalidGenesis, "not canonical"},
 		{"next_grant_id 0", func(g *types.GenesisState) { g.NextGrantId = 0 }, types.ErrInvalidGenesis, "next_grant_id"},
 		{"grant id 0", func(g *types.GenesisState) { g.Grants[0].Id = 0 }, types.ErrInvalidGenesis, "grant id 0"},
 		{"grant id equal to next", func(g *types.GenesisState) { g.Grants[2].Id = 5 }, types.ErrInvalidGenesis, "next_grant_id=5"},
