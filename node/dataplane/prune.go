@@ -59,11 +59,15 @@ func (p *Pruner) Once(ctx context.Context) (int, error) {
 		if err != nil || secs == 0 {
 			continue // unknown on chain (yet) or kept forever
 		}
+		cutoff, ok := retentionCutoff(now, secs)
+		if !ok {
+			continue // longer than the time since 1970: nothing is old enough
+		}
 		before, err := p.Store.Pruned(id)
 		if err != nil {
 			return moved, err
 		}
-		mark, err := p.Store.PruneCommitted(id, now.Add(-time.Duration(secs)*time.Second).UnixNano())
+		mark, err := p.Store.PruneCommitted(id, cutoff)
 		if err != nil {
 			return moved, err
 		}
@@ -73,4 +77,17 @@ func (p *Pruner) Once(ctx context.Context) (int, error) {
 		}
 	}
 	return moved, nil
+}
+
+// retentionCutoff is the ingest time (unix ns) before which a reading is past
+// a retention of secs seconds. x/stream takes any uint64, and a Duration of
+// secs seconds wraps above ~292 years (to a cut-off in the future: every
+// reading pruned at once), so it is computed in integer nanoseconds; a
+// retention reaching back before 1970 keeps everything (ok false).
+func retentionCutoff(now time.Time, secs uint64) (cutoff int64, ok bool) {
+	nowNs := now.UnixNano()
+	if nowNs <= 0 || secs > uint64(nowNs)/uint64(time.Second) {
+		return 0, false
+	}
+	return nowNs - int64(secs)*int64(time.Second), true
 }

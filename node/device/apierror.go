@@ -27,6 +27,9 @@ const (
 	// ReasonUnauthenticated: a proof asked without a reader signature of
 	// a gateway that serves proofs to permitted readers only.
 	ReasonUnauthenticated = "unauthenticated"
+	// ReasonTimeout: the gateway gave up on a body that arrived too
+	// slowly (nothing stored; resend).
+	ReasonTimeout = "timeout"
 )
 
 // APIError is a request the gateway answered with a refusal.

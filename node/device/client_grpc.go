@@ -118,6 +118,12 @@ var reasonStatus = map[string]int{
 	ReasonRateLimited:  http.StatusTooManyRequests,
 	ReasonNotFound:     http.StatusNotFound,
 	ReasonUnavailable:  http.StatusServiceUnavailable,
+	// Proof refusals: without them a gRPC client would see "notfound"/500
+	// (retryable) where the HTTP client sees 404 pending, 410 pruned, 401.
+	ReasonPending:         http.StatusNotFound,
+	ReasonPruned:          http.StatusGone,
+	ReasonUnauthenticated: http.StatusUnauthorized,
+	ReasonTimeout:         http.StatusRequestTimeout,
 }
 
 // apiErrorFromGRPC turns a gRPC status into an *APIError. The caller's own
@@ -153,7 +159,7 @@ func apiErrorFromGRPC(ctx context.Context, err error) error {
 	case known:
 		e.Status = s
 	case st.Code() == codes.DeadlineExceeded:
-		e.Status, e.Reason = http.StatusGatewayTimeout, "timeout"
+		e.Status, e.Reason = http.StatusGatewayTimeout, ReasonTimeout
 	default:
 		e.Status, e.Reason = http.StatusInternalServerError, strings.ToLower(st.Code().String())
 	}

@@ -85,7 +85,7 @@ func (c *Client) Head(ctx context.Context, streamID string) (*gatewaypb.HeadResp
 		return nil, permanent(err)
 	}
 	var out gatewaypb.HeadResponse
-	if err := c.do(ctx, http.MethodGet, "/v1/streams/"+url.PathEscape(streamID)+"/head", nil, &out); err != nil {
+	if err := c.do(ctx, http.MethodGet, "/v1/streams/"+ingest.PathSegment(streamID)+"/head", nil, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -100,7 +100,7 @@ func (c *Client) Prove(ctx context.Context, streamID string, seq uint64, reader 
 		return nil, permanent(err)
 	}
 	var out gatewaypb.ProveResponse
-	path := "/v1/streams/" + url.PathEscape(streamID) + "/readings/" + strconv.FormatUint(seq, 10) + "/proof"
+	path := "/v1/streams/" + ingest.PathSegment(streamID) + "/readings/" + strconv.FormatUint(seq, 10) + "/proof"
 	if err := c.do(ctx, http.MethodGet, path, nil, &out, reader.SetHeaders); err != nil {
 		return nil, err
 	}
@@ -230,3 +230,4 @@ func parseRetryAfter(v string, now time.Time) time.Duration {
 	}
 	return 0
 }
+

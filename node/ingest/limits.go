@@ -2,6 +2,8 @@ package ingest
 
 import (
 	"fmt"
+	"net/url"
+	"strings"
 )
 
 // Request limits. A batch over them is refused whole with 413 (nothing
@@ -31,6 +33,17 @@ func ValidateID(kind, id string) error {
 		}
 	}
 	return nil
+}
+
+// PathSegment escapes an id for one URL path segment. "." and ".." are
+// valid ids but dot segments to every HTTP stack (the gateway's ServeMux
+// cleans them away and redirects) and url.PathEscape leaves dots alone;
+// %2E reaches the handler as the id itself.
+func PathSegment(id string) string {
+	if id == "." || id == ".." {
+		return strings.Repeat("%2E", len(id))
+	}
+	return url.PathEscape(id)
 }
 
 // clip shortens an id quoted in an error: a refused request may carry a

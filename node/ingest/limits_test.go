@@ -1,8 +1,12 @@
 package ingest
 
 import (
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
+
+	"github.com/stretchr/testify/require"
 )
 
 func TestValidateID(t *testing.T) {
@@ -74,5 +78,21 @@ func TestReadSignBytesBindEverything(t *testing.T) {
 	// signature from ever standing for a reading signature.
 	if base == string(ReadingSignBytes("c", "g", "s", 7, 1000, nil)) {
 		t.Error("a read signature equals a reading signature")
+	}
+}
+
+// Every valid id survives one URL path segment: the gateway's ServeMux
+// gives back exactly the id, and dot segments are not cleaned away.
+func TestPathSegmentRoundTrip(t *testing.T) {
+	mux := http.NewServeMux()
+	var got string
+	mux.HandleFunc("GET /v1/streams/{id}/head", func(_ http.ResponseWriter, r *http.Request) { got = r.PathValue("id") })
+	for _, id := range []string{".", "..", "...", "a.b", "s:pm25", "A-b_c", "..x"} {
+		require.NoError(t, ValidateID("stream", id))
+		got = ""
+		rec := httptest.NewRecorder()
+		mux.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/v1/streams/"+PathSegment(id)+"/head", nil))
+		require.Equal(t, http.StatusOK, rec.Code, id)
+		require.Equal(t, id, got)
 	}
 }

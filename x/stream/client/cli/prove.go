@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -22,6 +21,7 @@ import (
 	"github.com/cosmos/cosmos-sdk/types/tx/signing"
 
 	"github.com/trustedge/trustedge/node/gateway/gatewaypb"
+	"github.com/trustedge/trustedge/node/ingest"
 	"github.com/trustedge/trustedge/x/stream/types"
 )
 
@@ -209,7 +209,7 @@ func nodeChainID(ctx context.Context, clientCtx client.Context) (string, error) 
 }
 
 func fetchProof(ctx context.Context, gateway, streamID string, seq uint64, reader func() (*gatewaypb.ReaderSignature, error)) (*gatewaypb.ProveResponse, error) {
-	u := strings.TrimRight(gateway, "/") + "/v1/streams/" + url.PathEscape(streamID) + "/readings/" + strconv.FormatUint(seq, 10) + "/proof"
+	u := strings.TrimRight(gateway, "/") + "/v1/streams/" + ingest.PathSegment(streamID) + "/readings/" + strconv.FormatUint(seq, 10) + "/proof"
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
 	if err != nil {
 		return nil, err
