@@ -14,12 +14,20 @@ import (
 // authority the SDK modules (bank, consensus, upgrade, auth) answer to;
 // x/edge keeps it equal to the consortium authority, and MsgUpdateAuthority
 // moves both together. Re-pointed through x/consensus alone, the chain
-// would have two authorities.
+// would have two authorities. SDK authority messages after a handover in
+// the same tx are held back by authorityCircuit.
 func (d PermissionedSenderDecorator) refuseAuthoritySplit(ctx sdk.Context, msgs []sdk.Msg) error {
 	for _, m := range msgs {
 		up, ok := m.(*consensustypes.MsgUpdateParams)
-		if !ok || up.Auth == nil || up.Auth.Authority == "" {
+		if !ok || up.Auth == nil {
 			continue
+		}
+		// CometBFT copies a present Auth as is: an empty one would clear
+		// the authority, and the SDK modules would fall back to an address
+		// nobody can sign for.
+		if up.Auth.Authority == "" {
+			return errorsmod.Wrap(edgetypes.ErrInvalidAddress,
+				"consensus params auth is present but empty: omit auth to keep the authority")
 		}
 		addr, err := d.codec.StringToBytes(up.Auth.Authority)
 		if err != nil {

@@ -184,6 +184,12 @@ func New(
 	app.ModuleManager.SetOrderInitGenesis(initGenesis...)
 	app.ModuleManager.SetOrderExportGenesis(exportGenesis...)
 
+	// Before RegisterServices: the router wraps handlers as it registers them.
+	held, err := sdkAuthorityMsgs(app.interfaceRegistry)
+	if err != nil {
+		panic(err)
+	}
+	app.SetCircuitBreaker(authorityCircuit{edge: app.EdgeKeeper, held: held})
 	app.configurator = module.NewConfigurator(app.cdc, app.MsgServiceRouter(), app.GRPCQueryRouter())
 	if err := app.ModuleManager.RegisterServices(app.configurator); err != nil {
 		panic(err)
