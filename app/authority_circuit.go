@@ -78,4 +78,3 @@ func sdkAuthorityMsgs(ir codectypes.InterfaceRegistry) (map[string]struct{}, err
 	}
 	return held, nil
 }
-
