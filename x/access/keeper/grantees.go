@@ -11,19 +11,18 @@ import (
 
 	"github.com/cosmos/cosmos-sdk/types/query"
 
+	"github.com/trustedge/trustedge/internal/pagebound"
 	"github.com/trustedge/trustedge/x/access/types"
 )
 
-// Page bounds for Grantees. Anyone can ask a node, so one request reads at
-// most limit grants whatever the number of grantees; offset and the total
-// walk index keys only (no grant is loaded to be skipped or counted).
+// Page bounds for Grantees (internal/pagebound). Anyone can ask a node, so
+// one request reads at most limit grants whatever the number of grantees;
+// offset and the total walk index keys only (no grant is loaded to be
+// skipped or counted).
 const (
-	// DefaultPageLimit is the page size when the request gives none (the SDK's).
-	DefaultPageLimit = query.DefaultLimit
-	// MaxPageLimit caps pagination.limit.
-	MaxPageLimit = 1000
-	// MaxPageOffset caps pagination.offset; deeper pages use pagination.key.
-	MaxPageOffset = 10_000
+	DefaultPageLimit = pagebound.DefaultLimit
+	MaxPageLimit     = pagebound.MaxLimit
+	MaxPageOffset    = pagebound.MaxOffset
 )
 
 // granteesKeyLen is a page key: the index of the pattern in
@@ -45,21 +44,14 @@ func (q queryServer) Grantees(ctx context.Context, req *types.QueryGranteesReque
 	if err := types.ValidateResource(req.Resource); err != nil {
 		return nil, status.Error(codes.InvalidArgument, err.Error())
 	}
-	var page query.PageRequest
-	if req.Pagination != nil {
-		page = *req.Pagination
+	page, err := pagebound.Bound(req.Pagination)
+	if err != nil {
+		return nil, err
 	}
-	wantTotal := (req.Pagination == nil || page.CountTotal || page.Limit == 0) && len(page.Key) == 0
-	switch {
-	case len(page.Key) > 0 && page.Offset > 0:
+	if len(page.Key) > 0 && page.Offset > 0 {
 		return nil, status.Error(codes.InvalidArgument, "pagination: give offset or key, not both")
-	case page.Offset > MaxPageOffset:
-		return nil, status.Errorf(codes.InvalidArgument, "pagination.offset %d exceeds %d: page with pagination.key instead", page.Offset, MaxPageOffset)
-	case page.Limit == 0:
-		page.Limit = DefaultPageLimit
-	case page.Limit > MaxPageLimit:
-		page.Limit = MaxPageLimit
 	}
+	wantTotal := pagebound.WantsTotal(req.Pagination) && len(page.Key) == 0
 
 	patterns := types.PatternsMatching(req.Resource)
 	first, firstID, err := decodeGranteesKey(page.Key, len(patterns), page.Reverse)

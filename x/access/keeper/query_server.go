@@ -11,6 +11,7 @@ import (
 	sdk "github.com/cosmos/cosmos-sdk/types"
 	"github.com/cosmos/cosmos-sdk/types/query"
 
+	"github.com/trustedge/trustedge/internal/pagebound"
 	"github.com/trustedge/trustedge/x/access/types"
 )
 
@@ -42,7 +43,11 @@ func (q queryServer) Grants(ctx context.Context, req *types.QueryGrantsRequest) 
 	if err != nil {
 		return nil, status.Error(codes.InvalidArgument, err.Error())
 	}
-	grants, page, err := query.CollectionPaginate(ctx, q.k.Grants.Indexes.BySubject, req.Pagination,
+	bounded, err := pagebound.Bound(req.Pagination)
+	if err != nil {
+		return nil, err
+	}
+	grants, page, err := query.CollectionPaginate(ctx, q.k.Grants.Indexes.BySubject, bounded,
 		func(key collections.Pair[string, uint64], _ collections.NoValue) (types.Grant, error) {
 			return q.k.Grants.Get(ctx, key.K2())
 		}, query.WithCollectionPaginationPairPrefix[string, uint64](subject))
@@ -69,7 +74,11 @@ func (q queryServer) Roles(ctx context.Context, req *types.QueryRolesRequest) (*
 	if req == nil {
 		req = &types.QueryRolesRequest{}
 	}
-	roles, page, err := query.CollectionPaginate(ctx, q.k.Roles, req.Pagination,
+	bounded, err := pagebound.Bound(req.Pagination)
+	if err != nil {
+		return nil, err
+	}
+	roles, page, err := query.CollectionPaginate(ctx, q.k.Roles, bounded,
 		func(_ string, r types.Role) (types.Role, error) { return r, nil })
 	if err != nil {
 		return nil, status.Error(codes.InvalidArgument, err.Error())
@@ -81,7 +90,11 @@ func (q queryServer) RoleMembers(ctx context.Context, req *types.QueryRoleMember
 	if req == nil {
 		return nil, status.Error(codes.InvalidArgument, "empty request")
 	}
-	members, page, err := query.CollectionPaginate(ctx, q.k.RoleMembers, req.Pagination,
+	bounded, err := pagebound.Bound(req.Pagination)
+	if err != nil {
+		return nil, err
+	}
+	members, page, err := query.CollectionPaginate(ctx, q.k.RoleMembers, bounded,
 		func(key collections.Pair[string, string], _ collections.NoValue) (string, error) {
 			return key.K2(), nil
 		},

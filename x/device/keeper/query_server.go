@@ -13,6 +13,7 @@ import (
 	sdk "github.com/cosmos/cosmos-sdk/types"
 	"github.com/cosmos/cosmos-sdk/types/query"
 
+	"github.com/trustedge/trustedge/internal/pagebound"
 	"github.com/trustedge/trustedge/x/device/types"
 )
 
@@ -76,7 +77,11 @@ func (q queryServer) DevicesByNode(ctx context.Context, req *types.QueryDevicesB
 func (q queryServer) byIndex(
 	ctx context.Context, idx *indexes.Multi[sdk.AccAddress, string, types.DeviceRecord], addr sdk.AccAddress, pageReq *query.PageRequest,
 ) ([]types.Device, *query.PageResponse, error) {
-	devices, page, err := query.CollectionPaginate(ctx, idx, pageReq,
+	bounded, err := pagebound.Bound(pageReq)
+	if err != nil {
+		return nil, nil, err
+	}
+	devices, page, err := query.CollectionPaginate(ctx, idx, bounded,
 		func(key collections.Pair[sdk.AccAddress, string], _ collections.NoValue) (types.Device, error) {
 			return q.k.GetDevice(ctx, key.K2())
 		},
@@ -94,7 +99,11 @@ func (q queryServer) KeyHistory(ctx context.Context, req *types.QueryKeyHistoryR
 	if err := types.ValidateDeviceID(req.DeviceId); err != nil {
 		return nil, status.Error(codes.InvalidArgument, err.Error())
 	}
-	entries, page, err := query.CollectionPaginate(ctx, q.k.KeyHistory, req.Pagination,
+	bounded, err := pagebound.Bound(req.Pagination)
+	if err != nil {
+		return nil, err
+	}
+	entries, page, err := query.CollectionPaginate(ctx, q.k.KeyHistory, bounded,
 		func(key collections.Pair[string, uint64], r types.KeyRecord) (types.KeyHistoryEntry, error) {
 			return types.KeyHistoryEntry{DeviceId: key.K1(), Version: key.K2(), Record: r}, nil
 		},

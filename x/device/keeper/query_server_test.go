@@ -2,12 +2,14 @@ package keeper_test
 
 import (
 	"fmt"
+	"math"
 
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 
 	"github.com/cosmos/cosmos-sdk/types/query"
 
+	"github.com/trustedge/trustedge/internal/pagebound"
 	devtestutil "github.com/trustedge/trustedge/x/device/testutil"
 	"github.com/trustedge/trustedge/x/device/types"
 )
@@ -110,6 +112,32 @@ func (s *DeviceSuite) TestPaginationByOwnerAndNode() {
 		Owner: s.alice, Pagination: &query.PageRequest{Key: []byte("x"), Offset: 1},
 	})
 	s.requireCode(codes.InvalidArgument, err)
+	// An offset past pagebound.MaxOffset walks too many entries: refused.
+	_, err = s.f.QueryServer.DevicesByOwner(s.f.Ctx, &types.QueryDevicesByOwnerRequest{
+		Owner: s.alice, Pagination: &query.PageRequest{Offset: pagebound.MaxOffset + 1},
+	})
+	s.requireCode(codes.InvalidArgument, err)
+}
+
+// One page loads at most pagebound.MaxLimit devices, however large the
+// limit asked for (an owner with a million devices must not cost a node a
+// million reads per request).
+func (s *DeviceSuite) TestPageLimitIsCapped() {
+	for i := 0; i <= pagebound.MaxLimit; i++ {
+		s.f.Register(s.T(), devtestutil.NewTestDevice(fmt.Sprintf("m-%04d", i), s.alice, s.node0))
+	}
+	resp, err := s.f.QueryServer.DevicesByOwner(s.f.Ctx, &types.QueryDevicesByOwnerRequest{
+		Owner: s.alice, Pagination: &query.PageRequest{Limit: math.MaxUint64, CountTotal: true},
+	})
+	s.Require().NoError(err)
+	s.Require().Len(resp.Devices, pagebound.MaxLimit)
+	s.Require().NotEmpty(resp.Pagination.NextKey)
+	s.Require().Equal(uint64(pagebound.MaxLimit+1), resp.Pagination.Total)
+	// No pagination at all: the SDK's default page, with the total.
+	resp, err = s.f.QueryServer.DevicesByOwner(s.f.Ctx, &types.QueryDevicesByOwnerRequest{Owner: s.alice})
+	s.Require().NoError(err)
+	s.Require().Len(resp.Devices, pagebound.DefaultLimit)
+	s.Require().Equal(uint64(pagebound.MaxLimit+1), resp.Pagination.Total)
 }
 
 func (s *DeviceSuite) TestQueryKeyHistory() {

@@ -10,6 +10,7 @@ import (
 	sdk "github.com/cosmos/cosmos-sdk/types"
 	"github.com/cosmos/cosmos-sdk/types/query"
 
+	"github.com/trustedge/trustedge/internal/pagebound"
 	"github.com/trustedge/trustedge/x/edge/types"
 )
 
@@ -43,7 +44,11 @@ func (q queryServer) Nodes(ctx context.Context, req *types.QueryNodesRequest) (*
 	if req == nil {
 		req = &types.QueryNodesRequest{}
 	}
-	nodes, page, err := query.CollectionPaginate(ctx, q.k.Nodes, req.Pagination,
+	bounded, err := pagebound.Bound(req.Pagination)
+	if err != nil {
+		return nil, err
+	}
+	nodes, page, err := query.CollectionPaginate(ctx, q.k.Nodes, bounded,
 		func(_ sdk.AccAddress, n types.EdgeNode) (types.EdgeNode, error) { return n, nil })
 	if err != nil {
 		return nil, status.Error(codes.InvalidArgument, err.Error())
