@@ -18,7 +18,8 @@ import (
 //  2. stream: exists, open, fed by this device, homed on this node;
 //  3. device active, and the stream owner allowed "write" on the stream;
 //  4. first_seq is the stream's next sequence number (fast path, no lock);
-//  5. the device's signature (batch, or every reading);
+//  5. the device's signature (batch, or every reading), unless its bucket
+//     already cannot cover the batch (refused as rate_limited unverified);
 //  6. the device's rate limit (tokens given back if the store refuses);
 //  7. the store appends iff first_seq is still the stream's next number.
 func (g *Gateway) Ingest(ctx context.Context, req *gatewaypb.IngestRequest) (*gatewaypb.IngestResponse, error) {
@@ -52,6 +53,9 @@ func (g *Gateway) ingest(ctx context.Context, req *gatewaypb.IngestRequest) (*ga
 	// store checks again under the stream's lock; this is only the fast path.)
 	if head, err := g.store.Head(req.StreamId); err == nil && req.FirstSeq != head+1 {
 		return nil, appendError(req, &store.SeqError{Head: head, Replay: req.FirstSeq <= head})
+	}
+	if e := g.limiter.precheck(req.DeviceId, len(req.Readings), time.Now()); e != nil {
+		return nil, e
 	}
 	if e := g.verifySignatures(dev, req); e != nil {
 		return nil, e

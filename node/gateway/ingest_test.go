@@ -204,8 +204,9 @@ func TestIngestBodyLimit(t *testing.T) {
 	require.Zero(t, e.head(d.Stream))
 }
 
-// TestIngestRateLimited: past its burst a device gets 429 with Retry-After,
-// nothing is stored, and other devices are not affected.
+// TestIngestRateLimited: past its burst a device gets 429 with Retry-After
+// (before its signatures are checked), nothing is stored, and other devices
+// are not affected.
 func TestIngestRateLimited(t *testing.T) {
 	e := newEnv(t, func(c *gateway.Config) { c.RatePerDevice = 10; c.Burst = 100 })
 	d := e.addDevice("chatty", devicetypes.KEY_TYPE_ED25519, e.home)
@@ -217,6 +218,9 @@ func TestIngestRateLimited(t *testing.T) {
 	require.Contains(t, body.Message, "10 readings/s")
 	require.Equal(t, "5", rec.Header().Get("Retry-After"), "50 readings at 10/s")
 	require.Equal(t, uint64(100), e.head(d.Stream))
+	// Over its rate the device costs no signature check: a batch signed with
+	// the wrong key gets the same 429, not 401 (and takes no tokens).
+	requireRefused(t, e.postJSON(e.signedBatch(d, calm.Key, 101, 50)), http.StatusTooManyRequests, gateway.ReasonRateLimited)
 
 	requireOK(t, e.postJSON(e.signedBatch(calm, calm.Key, 1, 100)))
 

@@ -54,9 +54,33 @@ func (l *deviceLimiter) take(device string, n int, now time.Time) (*rate.Reserva
 		return r, nil
 	}
 	r.CancelAt(now)
+	return nil, l.overRate(device, wait)
+}
+
+// precheck refuses, before any signature is verified, a batch the device's
+// bucket cannot cover now, so a device over its rate costs the node no
+// verification (up to 10,000 per batch). It only reads the bucket: it takes
+// nothing and creates no bucket, so an unsigned request can neither drain a
+// real device's tokens nor grow the table; take, after the signatures, is
+// what spends.
+func (l *deviceLimiter) precheck(device string, n int, now time.Time) *Error {
+	l.mu.Lock()
+	lim, ok := l.devices[device]
+	l.mu.Unlock()
+	if !ok || n > l.burst {
+		return nil
+	}
+	missing := float64(n) - lim.TokensAt(now)
+	if missing <= 0 {
+		return nil
+	}
+	return l.overRate(device, time.Duration(missing/float64(l.rate)*float64(time.Second)))
+}
+
+func (l *deviceLimiter) overRate(device string, wait time.Duration) *Error {
 	e := newError(ReasonRateLimited, "device %q is over its rate of %g readings/s; retry in %s", device, float64(l.rate), wait.Round(time.Millisecond))
 	e.RetryAfterSeconds = int64(math.Ceil(wait.Seconds()))
-	return nil, e
+	return e
 }
 
 // refund gives a reservation's tokens back (a batch that was not stored).

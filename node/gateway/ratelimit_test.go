@@ -51,3 +51,27 @@ func TestDeviceLimiterRefund(t *testing.T) {
 	_, e = l.take("d", 200, now)
 	require.Nil(t, e, "refunded tokens are usable again")
 }
+
+// precheck refuses what take would refuse for want of tokens, without
+// taking any or creating a bucket.
+func TestDeviceLimiterPrecheck(t *testing.T) {
+	l := newDeviceLimiter(100, 200)
+	now := time.Unix(1_700_000_000, 0)
+	require.Nil(t, l.precheck("new", 200, now), "no bucket yet: nothing to judge")
+	require.Empty(t, l.devices, "precheck creates no bucket")
+
+	_, e := l.take("a", 150, now)
+	require.Nil(t, e)
+	require.Nil(t, l.precheck("a", 50, now))
+	e = l.precheck("a", 100, now)
+	require.NotNil(t, e)
+	require.Equal(t, ReasonRateLimited, e.Reason)
+	require.Equal(t, int64(1), e.RetryAfterSeconds, "50 missing tokens at 100/s")
+	require.Nil(t, l.precheck("a", 201, now), "too large is take's refusal")
+	for range 10 {
+		require.NotNil(t, l.precheck("a", 100, now))
+	}
+	_, e = l.take("a", 50, now)
+	require.Nil(t, e, "prechecks took nothing")
+	require.Nil(t, l.precheck("a", 100, now.Add(time.Second)), "tokens come back with time")
+}
