@@ -15,16 +15,6 @@ import (
 	"github.com/trustedge/trustedge/x/access/types"
 )
 
-// Page bounds for Grantees (internal/pagebound). Anyone can ask a node, so
-// one request reads at most limit grants whatever the number of grantees;
-// offset and the total walk index keys only (no grant is loaded to be
-// skipped or counted).
-const (
-	DefaultPageLimit = pagebound.DefaultLimit
-	MaxPageLimit     = pagebound.MaxLimit
-	MaxPageOffset    = pagebound.MaxOffset
-)
-
 // granteesKeyLen is a page key: the index of the pattern in
 // PatternsMatching(resource) (uint16) and the grant id (uint64), both big
 // endian: where the next page starts.

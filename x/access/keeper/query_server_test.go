@@ -13,7 +13,7 @@ import (
 	storetypes "github.com/cosmos/cosmos-sdk/store/v2/types"
 	"github.com/cosmos/cosmos-sdk/types/query"
 
-	"github.com/trustedge/trustedge/x/access/keeper"
+	"github.com/trustedge/trustedge/internal/pagebound"
 	"github.com/trustedge/trustedge/x/access/types"
 )
 
@@ -179,7 +179,7 @@ func TestQueryGrantees(t *testing.T) {
 		{Key: []byte{1}},                            // not a grantees key
 		{Key: make([]byte, 10), Offset: 1},          // both
 		{Key: []byte{0, 9, 0, 0, 0, 0, 0, 0, 0, 1}}, // pattern index past stream/abc's 9 patterns
-		{Offset: keeper.MaxPageOffset + 1},
+		{Offset: pagebound.MaxOffset + 1},
 	} {
 		_, err = f.q.Grantees(f.ctx, &types.QueryGranteesRequest{Resource: "stream/abc", Pagination: bad})
 		requireCode(t, err, codes.InvalidArgument)
@@ -242,7 +242,7 @@ func TestGranteesPageReadsOnlyThePage(t *testing.T) {
 	require.Less(t, deep, many+400*200)
 
 	// A limit above the cap is cut to it.
-	res, err := f.q.Grantees(f.ctx, &types.QueryGranteesRequest{Resource: "stream/x", Pagination: &query.PageRequest{Limit: keeper.MaxPageLimit + 1}})
+	res, err := f.q.Grantees(f.ctx, &types.QueryGranteesRequest{Resource: "stream/x", Pagination: &query.PageRequest{Limit: pagebound.MaxLimit + 1}})
 	require.NoError(t, err)
 	require.Len(t, res.Grants, 500)
 }

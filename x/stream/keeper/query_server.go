@@ -14,6 +14,7 @@ import (
 	sdk "github.com/cosmos/cosmos-sdk/types"
 	"github.com/cosmos/cosmos-sdk/types/query"
 
+	"github.com/trustedge/trustedge/internal/pagebound"
 	"github.com/trustedge/trustedge/x/stream/types"
 )
 
@@ -72,7 +73,7 @@ func (q queryServer) Streams(ctx context.Context, req *types.QueryStreamsRequest
 	if err != nil {
 		return nil, status.Error(codes.InvalidArgument, err.Error())
 	}
-	if wantsTotal(req.Pagination) {
+	if pagebound.WantsTotal(req.Pagination) {
 		if res.Total, err = q.k.StreamCount.Get(ctx); err != nil && !errors.Is(err, collections.ErrNotFound) {
 			return nil, err
 		}
@@ -124,7 +125,7 @@ func (q queryServer) Epochs(ctx context.Context, req *types.QueryEpochsRequest) 
 		return nil, status.Error(codes.InvalidArgument, err.Error())
 	}
 	// A node's epochs are 1..last, so the total is its last epoch.
-	if wantsTotal(req.Pagination) {
+	if pagebound.WantsTotal(req.Pagination) {
 		if res.Total, err = q.k.GetLastEpoch(ctx, node); err != nil {
 			return nil, err
 		}

@@ -10,7 +10,7 @@ import (
 	storetypes "github.com/cosmos/cosmos-sdk/store/v2/types"
 	"github.com/cosmos/cosmos-sdk/types/query"
 
-	"github.com/trustedge/trustedge/x/stream/keeper"
+	"github.com/trustedge/trustedge/internal/pagebound"
 	"github.com/trustedge/trustedge/x/stream/proof"
 	streamtestutil "github.com/trustedge/trustedge/x/stream/testutil"
 	"github.com/trustedge/trustedge/x/stream/types"
@@ -418,13 +418,13 @@ func (s *StreamSuite) TestQueryListsAreBounded() {
 	s.Require().Less(g5000, g100*11/10, "one page costs about the same whatever the history")
 
 	resp, _ = gasFor(&types.QueryEpochsRequest{Node: s.node0, Pagination: &query.PageRequest{Limit: 1_000_000}})
-	s.Require().Len(resp.Commits, keeper.MaxPageLimit, "limit capped")
+	s.Require().Len(resp.Commits, pagebound.MaxLimit, "limit capped")
 	s.Require().NotNil(resp.Pagination.NextKey)
 	s.Require().Zero(resp.Pagination.Total, "no total when a limit is given and count_total is not")
 	resp, _ = gasFor(&types.QueryEpochsRequest{Node: s.node0})
 	s.Require().Equal(uint64(5000), resp.Pagination.Total, "no pagination: a total, as the SDK's paginators give")
 
-	deep := &query.PageRequest{Offset: keeper.MaxPageOffset + 1}
+	deep := &query.PageRequest{Offset: pagebound.MaxOffset + 1}
 	_, err := s.f.QueryServer.Epochs(s.f.Ctx, &types.QueryEpochsRequest{Node: s.node0, Pagination: deep})
 	s.requireCode(codes.InvalidArgument, err)
 	_, err = s.f.QueryServer.Streams(s.f.Ctx, &types.QueryStreamsRequest{Pagination: deep})
