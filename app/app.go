@@ -21,7 +21,6 @@ import (
 	"github.com/cosmos/cosmos-sdk/client/grpc/cmtservice"
 	nodeservice "github.com/cosmos/cosmos-sdk/client/grpc/node"
 	"github.com/cosmos/cosmos-sdk/codec"
-	"github.com/cosmos/cosmos-sdk/codec/address"
 	codectypes "github.com/cosmos/cosmos-sdk/codec/types"
 	"github.com/cosmos/cosmos-sdk/runtime"
 	runtimeservices "github.com/cosmos/cosmos-sdk/runtime/services"
@@ -137,7 +136,7 @@ func New(
 	// The SDK modules' own authority is the x/edge module address: their
 	// params and upgrades belong to the consortium, not to a token vote.
 	moduleAuthority := authtypes.NewModuleAddress(edgetypes.ModuleName).String()
-	accCodec := address.NewBech32Codec(Bech32Prefix)
+	accCodec := accAddressCodec
 
 	app.ConsensusKeeper = consensuskeeper.NewKeeper(app.cdc,
 		runtime.NewKVStoreService(keys[consensustypes.StoreKey]), moduleAuthority, runtime.EventService{})

@@ -11,6 +11,8 @@ import (
 	codectypes "github.com/cosmos/cosmos-sdk/codec/types"
 	"github.com/cosmos/cosmos-sdk/std"
 	authtx "github.com/cosmos/cosmos-sdk/x/auth/tx"
+
+	"github.com/trustedge/trustedge/internal/addrcodec"
 )
 
 // EncodingConfig bundles the codecs the app and its clients share.
@@ -21,13 +23,18 @@ type EncodingConfig struct {
 	Amino             *codec.LegacyAmino
 }
 
+// accAddressCodec converts account addresses for the signing context and
+// every keeper. Conversions are cached (internal/addrcodec): a validator
+// converts each tx's addresses in CheckTx, the re-check and the block.
+var accAddressCodec = addrcodec.New(address.NewBech32Codec(Bech32Prefix), addrcodec.DefaultSize)
+
 // MakeEncodingConfig builds the codecs with the edge bech32 prefixes. Module
 // types are registered by the module manager (RegisterInterfaces).
 func MakeEncodingConfig() EncodingConfig {
 	registry, err := codectypes.NewInterfaceRegistryWithOptions(codectypes.InterfaceRegistryOptions{
 		ProtoFiles: proto.HybridResolver,
 		SigningOptions: signing.Options{
-			AddressCodec:          address.NewBech32Codec(Bech32Prefix),
+			AddressCodec:          accAddressCodec,
 			ValidatorAddressCodec: address.NewBech32Codec(Bech32Prefix + "valoper"),
 		},
 	})

@@ -298,6 +298,9 @@ func run(ctx context.Context, cfg config) (summary, error) {
 	stopWatch()
 	<-watchDone
 	b.progressLine(t0, "done", last)
+	if err := b.checkResults(ctx); err != nil {
+		return summary{}, err
+	}
 
 	b.mu.Lock()
 	end := time.Now()
@@ -318,27 +321,27 @@ func run(ctx context.Context, cfg config) (summary, error) {
 }
 
 type snapshot struct {
-	at        time.Time
-	committed int64
-	sent      int64
+	at       time.Time
+	included int64
+	sent     int64
 }
 
 func (b *bench) progressLine(t0 time.Time, phase string, last snapshot) snapshot {
 	now := time.Now()
 	cur := snapshot{
-		at:        now,
-		committed: b.c.committed[kindSend].Load() + b.c.committed[kindHeartbeat].Load(),
-		sent:      b.c.sent[kindSend].Load() + b.c.sent[kindHeartbeat].Load(),
+		at:       now,
+		included: b.c.included[kindSend].Load() + b.c.included[kindHeartbeat].Load(),
+		sent:     b.c.sent[kindSend].Load() + b.c.sent[kindHeartbeat].Load(),
 	}
 	dt := now.Sub(last.at).Seconds()
 	mempool := -1
 	if n, err := b.clients[0].numUnconfirmedTxs(context.Background()); err == nil {
 		mempool = n
 	}
-	logf("t=%4.0fs %-6s height=%d sent=%d (%.0f/s) committed=%d (%.0f/s, hb %d) pending=%d mempool0=%d rejects full=%d seq=%d other=%d rpc=%d failed=%d dropped=%d",
+	logf("t=%4.0fs %-6s height=%d sent=%d (%.0f/s) in-blocks=%d (%.0f/s, hb %d) pending=%d mempool0=%d rejects full=%d seq=%d other=%d rpc=%d dropped=%d",
 		now.Sub(t0).Seconds(), phase, b.height.Load(), cur.sent, float64(cur.sent-last.sent)/dt,
-		cur.committed, float64(cur.committed-last.committed)/dt, b.c.committed[kindHeartbeat].Load(),
+		cur.included, float64(cur.included-last.included)/dt, b.c.included[kindHeartbeat].Load(),
 		b.pending.n.Load(), mempool, b.c.rejFull.Load(), b.c.rejSeq.Load(), b.c.rejOther.Load(),
-		b.c.errRPC.Load(), b.c.failed.Load(), b.c.dropTokens.Load())
+		b.c.errRPC.Load(), b.c.dropTokens.Load())
 	return cur
 }

@@ -38,10 +38,13 @@ func percentileSorted(s []time.Duration, p float64) time.Duration {
 
 // commitRec is one of our txs found in a committed block.
 type commitRec struct {
-	submit time.Time
-	commit time.Time // when the app was observed to have committed its block
-	code   uint32
-	kind   txKind
+	submit  time.Time
+	commit  time.Time // when the app was observed to have committed its block
+	code    uint32
+	checked bool // code read from block_results (after the run)
+	kind    txKind
+	height  int64
+	index   int // position in the block
 }
 
 // blockRec is one committed block as the watcher saw it.
@@ -51,7 +54,6 @@ type blockRec struct {
 	obs     time.Time // when the watcher saw the app commit it
 	ntx     int
 	ours    int
-	oursOK  int
 }
 
 // summary is the benchmark result over the measurement window [from, to).
@@ -82,6 +84,9 @@ func summarize(from, to, end time.Time, commits []commitRec, blocks []blockRec, 
 		lat = append(lat, end.Sub(sub))
 	}
 	for _, c := range commits {
+		if !c.checked {
+			continue // result unknown: neither success nor failure
+		}
 		inWindow := !c.commit.Before(from) && c.commit.Before(to)
 		if inWindow {
 			if c.code == 0 {

@@ -6,11 +6,15 @@ import (
 	"encoding/json"
 	"fmt"
 	"math/rand"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"slices"
 	"testing"
 	"time"
+
+	"github.com/stretchr/testify/require"
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
 	"github.com/cosmos/cosmos-sdk/types/tx/signing"
@@ -70,12 +74,13 @@ func TestSummarize(t *testing.T) {
 	from, to := t0.Add(10*time.Second), t0.Add(20*time.Second)
 	at := func(s float64) time.Time { return t0.Add(time.Duration(s * float64(time.Second))) }
 	commits := []commitRec{
-		{submit: at(8), commit: at(9), code: 0},       // before the window: ignored
-		{submit: at(9.5), commit: at(10.5), code: 0},  // counted for throughput, not latency
-		{submit: at(11), commit: at(12), code: 0},     // both
-		{submit: at(12), commit: at(12.5), code: 0},   // both
-		{submit: at(13), commit: at(14), code: 5},     // failed: neither
-		{submit: at(19.5), commit: at(21.5), code: 0}, // latency only (committed after the window)
+		{submit: at(8), commit: at(9), code: 0, checked: true},       // before the window: ignored
+		{submit: at(9.5), commit: at(10.5), code: 0, checked: true},  // counted for throughput, not latency
+		{submit: at(11), commit: at(12), code: 0, checked: true},     // both
+		{submit: at(12), commit: at(12.5), code: 0, checked: true},   // both
+		{submit: at(13), commit: at(14), code: 5, checked: true},     // failed: neither
+		{submit: at(19.5), commit: at(21.5), code: 0, checked: true}, // latency only (committed after the window)
+		{submit: at(11), commit: at(12)},                             // result never read: neither
 	}
 	blocks := []blockRec{
 		{hdrTime: at(8.9), obs: at(9)},
@@ -323,4 +328,53 @@ func TestNodePIDsCountsHomes(t *testing.T) {
 	if got := nodePIDs(home, 3); !slices.Equal(got, []int{101, 202, -1}) {
 		t.Fatalf("nodePIDs(home, 3) = %v, want [101 202 -1]", got)
 	}
+}
+
+// TestCheckResults: codes read after the run land on the right txs (by
+// block and position), failures are counted, blocks without our txs are
+// not fetched, and a node answering fewer results than the block has txs
+// is an error rather than a silent success.
+func TestCheckResults(t *testing.T) {
+	var fetched []string
+	results := map[string]string{
+		"5": `{"txs_results":[{"code":0},{"code":0},{"code":13,"codespace":"sdk","log":"insufficient fee"}]}`,
+		"7": `{"txs_results":[{"code":0}]}`,
+	}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var req struct {
+			Method string            `json:"method"`
+			Params map[string]string `json:"params"`
+		}
+		if err := json.NewDecoder(r.Body).Decode(&req); err != nil || req.Method != "block_results" {
+			http.Error(w, "bad request", http.StatusBadRequest)
+			return
+		}
+		h := req.Params["height"]
+		fetched = append(fetched, h)
+		fmt.Fprintf(w, `{"jsonrpc":"2.0","id":1,"result":%s}`, results[h])
+	}))
+	defer srv.Close()
+
+	b := &bench{clients: []*rpcClient{newRPCClient(srv.URL, 1)}}
+	b.blocks = []blockRec{{height: 5, ntx: 3, ours: 2}, {height: 6, ntx: 4}, {height: 7, ntx: 1, ours: 1}}
+	b.commits = []commitRec{
+		{height: 5, index: 1, kind: kindSend},
+		{height: 5, index: 2, kind: kindSend},
+		{height: 7, index: 0, kind: kindHeartbeat},
+	}
+	require.NoError(t, b.checkResults(context.Background()))
+	require.Equal(t, []string{"5", "7"}, fetched, "block 6 has none of our txs")
+	require.Equal(t, []uint32{0, 13, 0}, []uint32{b.commits[0].code, b.commits[1].code, b.commits[2].code})
+	for _, c := range b.commits {
+		require.True(t, c.checked)
+	}
+	require.EqualValues(t, 1, b.c.committed[kindSend].Load())
+	require.EqualValues(t, 1, b.c.committed[kindHeartbeat].Load())
+	require.EqualValues(t, 1, b.c.failed.Load())
+
+	b = &bench{clients: []*rpcClient{newRPCClient(srv.URL, 1)}}
+	b.blocks = []blockRec{{height: 7, ntx: 2, ours: 1}}
+	b.commits = []commitRec{{height: 7, index: 1, kind: kindSend}}
+	require.ErrorContains(t, b.checkResults(context.Background()), "2 txs but 1 results")
+	require.False(t, b.commits[0].checked)
 }
