@@ -127,12 +127,18 @@ func (b *bench) grant(ctx context.Context, q *accountQuerier, authority *account
 // setupTxs signs one tx per msgs entry from signer (with gas limit gas[i])
 // and broadcasts them in sequence order to the first node.
 func (b *bench) setupTxs(ctx context.Context, signer *account, msgs [][]sdk.Msg, gas []uint64) error {
+	cl := b.clients[0]
+	from, err := cl.appHeight(ctx)
+	if err != nil {
+		return err
+	}
+	hashes := make([][32]byte, 0, len(msgs))
 	for i, m := range msgs {
 		tx, err := b.signer.sign(signer, gas[i], m...)
 		if err != nil {
 			return err
 		}
-		res, err := b.clients[0].broadcastTxSync(ctx, tx)
+		res, err := cl.broadcastTxSync(ctx, tx)
 		if err != nil {
 			return err
 		}
@@ -140,6 +146,68 @@ func (b *bench) setupTxs(ctx context.Context, signer *account, msgs [][]sdk.Msg,
 			return fmt.Errorf("tx from %s rejected: code=%d codespace=%s %s", signer.name, res.Code, res.Codespace, res.Log)
 		}
 		signer.seq++
+		hashes = append(hashes, txHash(tx))
+	}
+	return confirmTxs(ctx, cl, from, hashes, 60*time.Second)
+}
+
+// confirmTxs follows the blocks after height from until every tx of hashes
+// is in one, and fails naming the first that failed (its code and log) or
+// that no block took within timeout. Txs accepted by CheckTx can still
+// fail in their block (gas, state changed) or be dropped by the mempool's
+// re-check; without this a setup fault showed only as accounts "still
+// without a grant" a minute later.
+func confirmTxs(ctx context.Context, cl *rpcClient, from int64, hashes [][32]byte, timeout time.Duration) error {
+	want := make(map[[32]byte]int, len(hashes))
+	for i, h := range hashes {
+		want[h] = i
+	}
+	deadline := time.Now().Add(timeout)
+	next := from + 1
+	for len(want) > 0 {
+		h, err := cl.appHeight(ctx)
+		if err != nil {
+			return err
+		}
+		for ; next <= h; next++ {
+			blk, err := cl.block(ctx, next)
+			if err != nil {
+				return err
+			}
+			var results []txResult
+			for i, tx := range blk.Txs {
+				n, ok := want[txHash(tx)]
+				if !ok {
+					continue
+				}
+				if results == nil {
+					if results, err = cl.blockResults(ctx, next); err != nil {
+						return err
+					}
+					if len(results) != len(blk.Txs) {
+						return fmt.Errorf("block %d: %d txs but %d results", next, len(blk.Txs), len(results))
+					}
+				}
+				if r := results[i]; r.Code != 0 {
+					return fmt.Errorf("setup tx %d of %d failed in block %d: code=%d codespace=%s %s", n+1, len(hashes), next, r.Code, r.Codespace, r.Log)
+				}
+				delete(want, txHash(tx))
+			}
+		}
+		if len(want) == 0 {
+			return nil
+		}
+		if time.Now().After(deadline) {
+			first := len(hashes)
+			for _, n := range want {
+				first = min(first, n)
+			}
+			return fmt.Errorf("%d of %d setup txs (the first: tx %d) in no block after %s (up to height %d): dropped from the mempool?", len(want), len(hashes), first+1, timeout, next-1)
+		}
+		sleepCtx(ctx, 200*time.Millisecond)
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
 	}
 	return nil
 }

@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"testing"
 	"time"
 
@@ -377,4 +378,71 @@ func TestCheckResults(t *testing.T) {
 	b.commits = []commitRec{{height: 7, index: 1, kind: kindSend}}
 	require.ErrorContains(t, b.checkResults(context.Background()), "2 txs but 1 results")
 	require.False(t, b.commits[0].checked)
+}
+
+// fakeChain answers abci_info, block and block_results for a few blocks
+// of raw txs with their result codes.
+type fakeChain struct {
+	txs   map[int64][][]byte
+	codes map[int64][]uint32
+	top   int64
+}
+
+func (f *fakeChain) serve(w http.ResponseWriter, r *http.Request) {
+	var req struct {
+		Method string            `json:"method"`
+		Params map[string]string `json:"params"`
+	}
+	if err := json.NewDecoder(r.Body).Decode(&req); err != nil {
+		http.Error(w, "bad request", http.StatusBadRequest)
+		return
+	}
+	var result any
+	h, _ := strconv.ParseInt(req.Params["height"], 10, 64)
+	switch req.Method {
+	case "abci_info":
+		result = map[string]any{"response": map[string]any{"last_block_height": strconv.FormatInt(f.top, 10)}}
+	case "block":
+		result = map[string]any{"block": map[string]any{
+			"header": map[string]any{"height": strconv.FormatInt(h, 10), "time": time.Unix(h, 0).UTC()},
+			"data":   map[string]any{"txs": f.txs[h]},
+		}}
+	case "block_results":
+		var rs []map[string]any
+		for _, c := range f.codes[h] {
+			rs = append(rs, map[string]any{"code": c, "codespace": "sdk", "log": fmt.Sprintf("code %d", c)})
+		}
+		result = map[string]any{"txs_results": rs}
+	default:
+		http.Error(w, "unknown method", http.StatusBadRequest)
+		return
+	}
+	bz, _ := json.Marshal(map[string]any{"jsonrpc": "2.0", "id": 1, "result": result})
+	_, _ = w.Write(bz)
+}
+
+// TestConfirmTxs: setup txs are confirmed by their blocks; one that failed
+// in its block is named with its code, and one no block took is named
+// after the timeout instead of surfacing later as missing grants.
+func TestConfirmTxs(t *testing.T) {
+	a, b, c, other := []byte("tx-a"), []byte("tx-b"), []byte("tx-c"), []byte("tx-other")
+	f := &fakeChain{
+		txs:   map[int64][][]byte{11: {other, a}, 12: {b}},
+		codes: map[int64][]uint32{11: {0, 0}, 12: {0}},
+		top:   12,
+	}
+	srv := httptest.NewServer(http.HandlerFunc(f.serve))
+	defer srv.Close()
+	cl := newRPCClient(srv.URL, 1)
+	ctx := context.Background()
+
+	require.NoError(t, confirmTxs(ctx, cl, 10, [][32]byte{txHash(a), txHash(b)}, time.Second))
+
+	f.codes[12] = []uint32{11}
+	require.ErrorContains(t, confirmTxs(ctx, cl, 10, [][32]byte{txHash(a), txHash(b)}, time.Second),
+		"setup tx 2 of 2 failed in block 12: code=11")
+
+	f.codes[12] = []uint32{0}
+	err := confirmTxs(ctx, cl, 10, [][32]byte{txHash(a), txHash(c), txHash(b)}, 300*time.Millisecond)
+	require.ErrorContains(t, err, "1 of 3 setup txs (the first: tx 2) in no block")
 }
