@@ -97,9 +97,20 @@ func TestDeleteRole(t *testing.T) {
 	require.Equal(t, []string{"viewers"}, f.rolesOfMember(alice))
 	require.Empty(t, f.rolesOfMember("device:cam-1"))
 	require.Equal(t, []string{alice}, f.membersOf("viewers"))
-	ev, raw := onlyEvent[*types.EventRoleDeleted](f)
-	require.Equal(t, types.EventRoleDeleted{Name: "ops", By: admin}, *ev)
-	require.Equal(t, `"ops"`, raw["name"])
+	// One EventRoleMemberRemoved per member (in key order), then the deletion.
+	evs := f.ctx.EventManager().Events().ToABCIEvents()
+	require.Len(t, evs, 3, "events: %v", evs)
+	require.Equal(t, "trustedge.access.v1.EventRoleDeleted", evs[2].Type)
+	removed := eventsOf[*types.EventRoleMemberRemoved](f)
+	require.Len(t, removed, 2)
+	gone := []types.EventRoleMemberRemoved{*removed[0], *removed[1]}
+	require.ElementsMatch(t, []types.EventRoleMemberRemoved{
+		{Role: "ops", Member: alice, By: admin},
+		{Role: "ops", Member: "device:cam-1", By: admin},
+	}, gone)
+	deleted := eventsOf[*types.EventRoleDeleted](f)
+	require.Equal(t, types.EventRoleDeleted{Name: "ops", By: admin}, *deleted[0])
+	require.Equal(t, `"ops"`, attrs(evs[2])["name"])
 
 	// The authority may delete any role.
 	_, err = f.msg.DeleteRole(f.ctx, &types.MsgDeleteRole{Sender: f.authority, Name: "viewers"})

@@ -143,15 +143,21 @@ func (k msgServer) DeleteRole(ctx context.Context, msg *types.MsgDeleteRole) (*t
 		}); err != nil {
 		return nil, err
 	}
+	// Each member leaving is logged as MsgRemoveRoleMember logs it, so an
+	// indexer that follows membership from events alone stays right.
+	events := sdk.UnwrapSDKContext(ctx).EventManager()
 	for _, m := range members {
 		if err := k.removeMember(ctx, msg.Name, m); err != nil {
+			return nil, err
+		}
+		if err := events.EmitTypedEvent(&types.EventRoleMemberRemoved{Role: msg.Name, Member: m, By: by}); err != nil {
 			return nil, err
 		}
 	}
 	if err := k.Roles.Remove(ctx, msg.Name); err != nil {
 		return nil, err
 	}
-	return &types.MsgDeleteRoleResponse{}, sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventRoleDeleted{
+	return &types.MsgDeleteRoleResponse{}, events.EmitTypedEvent(&types.EventRoleDeleted{
 		Name: msg.Name, By: by,
 	})
 }
