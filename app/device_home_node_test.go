@@ -8,7 +8,6 @@ import (
 	"github.com/trustedge/trustedge/app/apptesting"
 	devtestutil "github.com/trustedge/trustedge/x/device/testutil"
 	devicetypes "github.com/trustedge/trustedge/x/device/types"
-	edgetypes "github.com/trustedge/trustedge/x/edge/types"
 )
 
 // TestJailedNodeIsNoDeviceHome: with the real x/edge keeper, a device can be
@@ -18,9 +17,7 @@ func TestJailedNodeIsNoDeviceHome(t *testing.T) {
 	g := apptesting.NewGenesis(t, apptesting.DefaultConfig())
 	edgeGen := g.EdgeGenesis(t)
 	jailed := apptesting.NewNode("jailed-node", 0)
-	rec := jailed.EdgeNode()
-	rec.Status = edgetypes.NODE_STATUS_JAILED
-	edgeGen.Nodes = append(edgeGen.Nodes, rec)
+	apptesting.AddJailed(edgeGen, jailed)
 	g.SetEdgeGenesis(t, edgeGen)
 	c := apptesting.Start(t, apptesting.NewChain(t, nil, g.ChainID), g)
 	c.NextBlock()

@@ -26,10 +26,9 @@ func TestInitChainValidatorSet(t *testing.T) {
 		edgeGen.Nodes[i].Power = g.Nodes[i].Power
 	}
 	jailed := apptesting.NewNode("jailed", 7)
-	jailedRec := jailed.EdgeNode()
-	jailedRec.Status = edgetypes.NODE_STATUS_JAILED
+	apptesting.AddJailed(edgeGen, jailed)
 	idle := apptesting.NewNode("idle", 0)
-	edgeGen.Nodes = append(edgeGen.Nodes, jailedRec, idle.EdgeNode())
+	edgeGen.Nodes = append(edgeGen.Nodes, idle.EdgeNode())
 	g.SetEdgeGenesis(t, edgeGen)
 
 	want := g.ValidatorUpdates() // built from g.Nodes: the 4 bonded nodes only

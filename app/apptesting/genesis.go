@@ -1,10 +1,12 @@
 package apptesting
 
 import (
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"os"
 	"sort"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -96,6 +98,17 @@ func (n *Node) EdgeNode() edgetypes.EdgeNode {
 		Region:          "eu-west",
 		Status:          edgetypes.NODE_STATUS_ACTIVE,
 	}
+}
+
+// AddJailed lists n in gs as jailed, with its consensus key banned, as the
+// chain leaves a node it caught double-signing (genesis Validate refuses a
+// jailed node whose key is not banned).
+func AddJailed(gs *edgetypes.GenesisState, n *Node) {
+	rec := n.EdgeNode()
+	rec.Status = edgetypes.NODE_STATUS_JAILED
+	gs.Nodes = append(gs.Nodes, rec)
+	gs.BannedConsensusAddresses = append(gs.BannedConsensusAddresses,
+		strings.ToUpper(hex.EncodeToString(n.ConsKey.PubKey().Address())))
 }
 
 // Config describes a test genesis.

@@ -25,6 +25,7 @@ func (s *KeeperSuite) TestGenesisRoundTrip() {
 	gs.Nodes[1].LastHeartbeatHeight = 40
 	gs.Nodes[1].JoinedHeight = 3
 	gs.Nodes[2].Status, gs.Nodes[2].Power = types.NODE_STATUS_JAILED, 0
+	gs.BannedConsensusAddresses = []string{nodes[2].ConsAddrHex()} // jailing bans the key
 	gs.Nodes[3].Power = 0
 	gs.Nodes[3].Endpoints = types.Endpoints{}
 	gs.Nodes[3].EthAddress = ""

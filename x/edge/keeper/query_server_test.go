@@ -127,6 +127,7 @@ func (s *KeeperSuite) TestQueryValidatorSetSkipsJailedWithPower() {
 	nodes := edgetestutil.NewTestNodes(s.T(), "j", 2)
 	gs := f.Genesis(types.DefaultParams(), nodes, 10)
 	gs.Nodes[0].Status = types.NODE_STATUS_JAILED
+	gs.BannedConsensusAddresses = []string{nodes[0].ConsAddrHex()}
 	f.InitGenesis(s.T(), gs)
 	resp, err := f.QueryServer.ValidatorSet(f.Ctx, nil)
 	s.Require().NoError(err)

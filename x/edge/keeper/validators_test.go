@@ -51,6 +51,7 @@ func (s *KeeperSuite) TestInitGenesisSkipsUnbondedNodes() {
 	gs := f.Genesis(types.DefaultParams(), nodes, 10)
 	gs.Nodes[1].Power = 0
 	gs.Nodes[2].Status = types.NODE_STATUS_JAILED
+	gs.BannedConsensusAddresses = []string{nodes[2].ConsAddrHex()}
 	updates := f.InitGenesis(s.T(), gs)
 	s.Require().Equal([]abci.ValidatorUpdate{update(nodes[0], 10)}, updates)
 }

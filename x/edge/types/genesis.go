@@ -84,11 +84,19 @@ func (g GenesisState) Validate(ac address.Codec) error {
 		banned[h] = struct{}{}
 	}
 	// A banned key belongs to a jailed node or to none: InitGenesis would
-	// otherwise seat a validator whose key was caught misbehaving.
+	// otherwise seat a validator whose key was caught misbehaving. And a
+	// jailed node's key is banned: the chain jails only for double-signing,
+	// which bans the key in the same step, so a jailed node with a free key
+	// is a hand-edited genesis in which removing the node would let its key
+	// be registered again.
 	for i, n := range g.Nodes {
 		pk, _ := n.ConsPubKey()
-		if _, isBanned := banned[strings.ToUpper(hex.EncodeToString(pk.Address()))]; isBanned && n.Status != NODE_STATUS_JAILED {
+		_, isBanned := banned[strings.ToUpper(hex.EncodeToString(pk.Address()))]
+		if isBanned && n.Status != NODE_STATUS_JAILED {
 			return errorsmod.Wrapf(ErrInvalidGenesis, "node %d (%s): its consensus key is banned, but the node is %s, not jailed", i, n.Operator, n.Status)
+		}
+		if !isBanned && n.Status == NODE_STATUS_JAILED {
+			return errorsmod.Wrapf(ErrInvalidGenesis, "node %d (%s) is jailed but its consensus key is not in banned_consensus_addresses", i, n.Operator)
 		}
 	}
 	if len(g.Nodes) > 0 && total == 0 {

@@ -47,7 +47,11 @@ func TestGenesisValidate(t *testing.T) {
 		{"stale and jailed nodes", func(gs *types.GenesisState) {
 			gs.Nodes[0].Status = types.NODE_STATUS_STALE
 			gs.Nodes[1].Status, gs.Nodes[1].Power = types.NODE_STATUS_JAILED, 0
+			gs.BannedConsensusAddresses = []string{bannedHex(t, gs.Nodes[1])}
 		}, nil, true},
+		{"jailed node whose key is not banned", func(gs *types.GenesisState) {
+			gs.Nodes[1].Status, gs.Nodes[1].Power = types.NODE_STATUS_JAILED, 0
+		}, nil, false},
 		{"one powered node is enough", func(gs *types.GenesisState) { gs.Nodes[0].Power, gs.Nodes[1].Power = 0, 0 }, nil, true},
 		{"jailed node with its banned key", func(gs *types.GenesisState) {
 			gs.Nodes[1].Status, gs.Nodes[1].Power = types.NODE_STATUS_JAILED, 0
