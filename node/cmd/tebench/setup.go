@@ -176,7 +176,8 @@ func confirmTxs(ctx context.Context, cl *rpcClient, from int64, hashes [][32]byt
 			}
 			var results []txResult
 			for i, tx := range blk.Txs {
-				n, ok := want[txHash(tx)]
+				key := txHash(tx)
+				n, ok := want[key]
 				if !ok {
 					continue
 				}
@@ -191,7 +192,7 @@ func confirmTxs(ctx context.Context, cl *rpcClient, from int64, hashes [][32]byt
 				if r := results[i]; r.Code != 0 {
 					return fmt.Errorf("setup tx %d of %d failed in block %d: code=%d codespace=%s %s", n+1, len(hashes), next, r.Code, r.Codespace, r.Log)
 				}
-				delete(want, txHash(tx))
+				delete(want, key)
 			}
 		}
 		if len(want) == 0 {
