@@ -211,7 +211,8 @@ func New(
 		BankKeeper:      app.BankKeeper,
 		SignModeHandler: app.txConfig.SignModeHandler(),
 		SigGasConsumer:  ante.DefaultSigVerificationGasConsumer,
-	}, NewPermissionedSenderDecorator(app.EdgeKeeper, app.AccessKeeper, app.DeviceKeeper, accCodec), app.sigCache)
+	}, NewPermissionedSenderDecorator(app.EdgeKeeper, app.AccessKeeper, app.DeviceKeeper, accCodec), app.sigCache,
+		app.committedHeight.Load)
 	if err != nil {
 		panic(err)
 	}
