@@ -43,10 +43,10 @@ func repoRoot(t *testing.T) string {
 }
 
 // StartLocalnet starts n validators with ports shifted by offset and
-// registers a cleanup that stops them. Offsets are multiples of 1000 up to
-// 5000: every port then stays below the kernel's ephemeral range (32768+),
-// where an outgoing connection could hold it, and no two tests (nor a
-// user's localnet at offset 0) share a port. env adds to the script's environment
+// registers a cleanup that stops them. Offsets are multiples of 500 up to
+// 5000 (each test its own): every port then stays below the kernel's
+// ephemeral range (32768+), where an outgoing connection could hold it, and
+// no two tests (nor a user's 4-node localnet at offset 0) share a port. env adds to the script's environment
 // (the device simulator is off unless env has LOCALNET_DEVSIM=1).
 func StartLocalnet(t *testing.T, n, offset int, env ...string) *Localnet {
 	t.Helper()

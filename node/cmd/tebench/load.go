@@ -144,20 +144,24 @@ type bench struct {
 	commits  []commitRec
 	blocks   []blockRec
 	errLogMu sync.Mutex
-	errLogs  int
+	errLogs  map[string]int // by kind
 }
 
 func logf(format string, args ...any) {
 	fmt.Fprintf(os.Stderr, "[tebench] "+format+"\n", args...)
 }
 
-// logErrOnce logs the first few unexpected errors, so a misconfiguration is
-// visible without flooding stderr.
-func (b *bench) logErrOnce(format string, args ...any) {
+// logErr logs the first few unexpected errors of each kind, so a
+// misconfiguration is visible without flooding stderr, and a flood of one
+// kind (RPC errors while a node is down) does not hide the first of another.
+func (b *bench) logErr(kind, format string, args ...any) {
 	b.errLogMu.Lock()
 	defer b.errLogMu.Unlock()
-	if b.errLogs < 10 {
-		b.errLogs++
+	if b.errLogs == nil {
+		b.errLogs = map[string]int{}
+	}
+	if b.errLogs[kind] < 10 {
+		b.errLogs[kind]++
 		logf(format, args...)
 	}
 }
@@ -178,7 +182,7 @@ func (b *bench) send(ctx context.Context, acc *account, kind txKind, msg func() 
 		if tx == nil {
 			var err error
 			if tx, err = b.signer.sign(acc, 0, msg()); err != nil {
-				b.logErrOnce("signing for %s: %v", acc.name, err)
+				b.logErr("sign", "signing for %s: %v", acc.name, err)
 				b.c.rejOther.Add(1)
 				return
 			}
@@ -203,12 +207,12 @@ func (b *bench) send(ctx context.Context, acc *account, kind txKind, msg func() 
 				return
 			}
 			b.c.errRPC.Add(1)
-			b.logErrOnce("broadcast to %s: %v", cl.url, err)
+			b.logErr("rpc", "broadcast to %s: %v", cl.url, err)
 		case res.Codespace == "sdk" && res.Code == 32: // ErrWrongSequence
 			b.c.rejSeq.Add(1)
 			m := seqMismatchRe.FindStringSubmatch(res.Log)
 			if m == nil {
-				b.logErrOnce("%s: unparsable sequence mismatch: %s", acc.name, res.Log)
+				b.logErr("seq", "%s: unparsable sequence mismatch: %s", acc.name, res.Log)
 				return
 			}
 			want, _ := strconv.ParseUint(m[1], 10, 64)
@@ -216,7 +220,7 @@ func (b *bench) send(ctx context.Context, acc *account, kind txKind, msg func() 
 			continue // re-sign at once with the node's sequence
 		default:
 			b.c.rejOther.Add(1)
-			b.logErrOnce("%s tx of %s rejected: code=%d codespace=%s log=%s", kind, acc.name, res.Code, res.Codespace, res.Log)
+			b.logErr("rejected", "%s tx of %s rejected: code=%d codespace=%s log=%s", kind, acc.name, res.Code, res.Codespace, res.Log)
 			return
 		}
 		select {
@@ -307,7 +311,7 @@ func (b *bench) watch(ctx context.Context, from int64) {
 		h, err := cl.appHeight(ctx)
 		if err != nil || h < next {
 			if err != nil && ctx.Err() == nil {
-				b.logErrOnce("abci_info: %v", err)
+				b.logErr("watch", "abci_info: %v", err)
 			}
 			sleepCtx(ctx, 20*time.Millisecond)
 			continue
@@ -316,7 +320,7 @@ func (b *bench) watch(ctx context.Context, from int64) {
 		for ; next <= h && ctx.Err() == nil; next++ {
 			if err := b.processBlock(ctx, cl, next, obs); err != nil {
 				if ctx.Err() == nil {
-					b.logErrOnce("block %d: %v", next, err)
+					b.logErr("watch", "block %d: %v", next, err)
 					sleepCtx(ctx, 100*time.Millisecond)
 				}
 				break
@@ -382,7 +386,7 @@ func (b *bench) checkResults(ctx context.Context) error {
 			b.c.committed[c.kind].Add(1)
 		} else {
 			b.c.failed.Add(1)
-			b.logErrOnce("%s tx failed in block %d: code=%d codespace=%s log=%s", c.kind, c.height, r.Code, r.Codespace, r.Log)
+			b.logErr("failed", "%s tx failed in block %d: code=%d codespace=%s log=%s", c.kind, c.height, r.Code, r.Codespace, r.Log)
 		}
 	}
 	return nil
