@@ -11,15 +11,15 @@ import (
 // NewAnteHandler builds the ante chain: the SDK's standard decorators with
 // the permissioned-sender gate placed before fees are deducted, so a refused
 // sender pays nothing. The order otherwise follows the SDK's NewAnteHandler.
-func NewAnteHandler(opts ante.HandlerOptions, gate PermissionedSenderDecorator, sigCache *VerifiedSigCache, committedHeight func() int64) (sdk.AnteHandler, error) {
-	if opts.AccountKeeper == nil || opts.BankKeeper == nil || opts.SignModeHandler == nil || sigCache == nil || committedHeight == nil {
-		return nil, errorsmod.Wrap(sdkerrors.ErrLogic, "ante: account keeper, bank keeper, sign mode handler, signature cache and committed height are required")
+func NewAnteHandler(opts ante.HandlerOptions, gate PermissionedSenderDecorator, sigCache *VerifiedSigCache, startBlock func() CommittedBlock) (sdk.AnteHandler, error) {
+	if opts.AccountKeeper == nil || opts.BankKeeper == nil || opts.SignModeHandler == nil || sigCache == nil || startBlock == nil {
+		return nil, errorsmod.Wrap(sdkerrors.ErrLogic, "ante: account keeper, bank keeper, sign mode handler, signature cache and start block are required")
 	}
 	// The decorators read accounts and params through a per-run memo (see
 	// ante_accounts.go); the signature cache keys on the store's own reads.
 	ak := memoAccountKeeper{AccountKeeper: opts.AccountKeeper}
 	return sdk.ChainAnteDecorators(
-		NewCheckHeightDecorator(committedHeight), // a restarted node's CheckTx, before its first block
+		NewCheckHeightDecorator(startBlock), // a restarted node's CheckTx, before its first block
 		AccountMemoDecorator{},
 		GasLimitDecorator{Max: MaxTxGas}, // before the gas meter is set with that limit
 		ante.NewSetUpContextDecorator(),  // sets the gas meter

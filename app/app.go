@@ -95,6 +95,10 @@ type App struct {
 	// gateway that asks on every request.
 	committedHeight atomic.Int64
 
+	// startBlock is the block the node started on (set once at load, read
+	// by CheckHeightDecorator until the first Commit).
+	startBlock CommittedBlock
+
 	// sigCache remembers the txs whose signatures CheckTx verified, so the
 	// block pass does not verify them again (see CachedSigVerificationDecorator).
 	sigCache *VerifiedSigCache
@@ -212,7 +216,7 @@ func New(
 		SignModeHandler: app.txConfig.SignModeHandler(),
 		SigGasConsumer:  ante.DefaultSigVerificationGasConsumer,
 	}, NewPermissionedSenderDecorator(app.EdgeKeeper, app.AccessKeeper, app.DeviceKeeper, accCodec), app.sigCache,
-		app.committedHeight.Load)
+		func() CommittedBlock { return app.startBlock })
 	if err != nil {
 		panic(err)
 	}
@@ -223,6 +227,7 @@ func New(
 			panic(fmt.Errorf("loading latest version: %w", err))
 		}
 		app.committedHeight.Store(app.BaseApp.LastBlockHeight())
+		app.startBlock = committedBlock(app.CommitMultiStore())
 	}
 	return app
 }
@@ -302,6 +307,7 @@ func (app *App) Commit() (*abci.ResponseCommit, error) {
 	res, err := app.BaseApp.Commit()
 	if err == nil {
 		app.committedHeight.Store(app.BaseApp.LastBlockHeight())
+		app.startBlock = committedBlock(app.CommitMultiStore())
 	}
 	return res, err
 }
@@ -372,6 +378,10 @@ func (app *App) RegisterNodeService(clientCtx client.Context, cfg config.Config)
 		return app.CommitMultiStore().EarliestVersion()
 	})
 }
+
+// StartBlock is the height and time of the block the node started on (zero
+// for a chain started from genesis in this process).
+func (app *App) StartBlock() CommittedBlock { return app.startBlock }
 
 // VerifiedSigCacheStats reports how many in-block signature checks were
 // answered by what this node's CheckTx had verified (hits) and how many ran
