@@ -358,8 +358,9 @@ func (b *bench) processBlock(ctx context.Context, cl *rpcClient, height int64, o
 // JSON with every event of every tx, and serving it while measuring cost
 // the watched node ~20 % more CPU than its peers, load the chain under test
 // would not otherwise carry. Blocks are spread over all nodes (they agree
-// on results: the results hash is in the next header). Must run after the
-// watcher stopped.
+// on results: the results hash is in the next header), and a node that does
+// not answer (down, or still catching up after a restart) is skipped for
+// the next. Must run after the watcher stopped.
 func (b *bench) checkResults(ctx context.Context) error {
 	b.mu.Lock()
 	defer b.mu.Unlock()
@@ -368,10 +369,9 @@ func (b *bench) checkResults(ctx context.Context) error {
 		if blk.ours == 0 {
 			continue
 		}
-		cl := b.clients[i%len(b.clients)]
-		res, err := cl.blockResults(ctx, blk.height)
+		res, err := b.blockResults(ctx, i, blk.height)
 		if err != nil {
-			return fmt.Errorf("block_results %d: %w", blk.height, err)
+			return err
 		}
 		if len(res) != blk.ntx {
 			return fmt.Errorf("block %d: %d txs but %d results", blk.height, blk.ntx, len(res))
@@ -390,6 +390,21 @@ func (b *bench) checkResults(ctx context.Context) error {
 		}
 	}
 	return nil
+}
+
+// blockResults reads a block's tx results from node first%n, or from the
+// next nodes in turn when it does not answer.
+func (b *bench) blockResults(ctx context.Context, first int, height int64) ([]txResult, error) {
+	var errs []error
+	for k := range b.clients {
+		cl := b.clients[(first+k)%len(b.clients)]
+		res, err := cl.blockResults(ctx, height)
+		if err == nil {
+			return res, nil
+		}
+		errs = append(errs, fmt.Errorf("%s: %w", cl.url, err))
+	}
+	return nil, fmt.Errorf("block_results %d from no node: %w", height, errors.Join(errs...))
 }
 
 // presign signs perAcc txs ahead for every account, from its current

@@ -373,6 +373,21 @@ func TestCheckResults(t *testing.T) {
 	require.EqualValues(t, 1, b.c.committed[kindHeartbeat].Load())
 	require.EqualValues(t, 1, b.c.failed.Load())
 
+	// A node that does not answer is skipped for the next one.
+	down := httptest.NewServer(http.NotFoundHandler())
+	down.Close()
+	fetched = nil
+	b = &bench{clients: []*rpcClient{newRPCClient(down.URL, 1), newRPCClient(srv.URL, 1)}}
+	b.blocks = []blockRec{{height: 5, ntx: 3, ours: 1}, {height: 7, ntx: 1, ours: 1}}
+	b.commits = []commitRec{{height: 5, index: 0, kind: kindSend}, {height: 7, index: 0, kind: kindSend}}
+	require.NoError(t, b.checkResults(context.Background()))
+	require.Equal(t, []string{"5", "7"}, fetched)
+	require.True(t, b.commits[0].checked && b.commits[1].checked)
+	b = &bench{clients: []*rpcClient{newRPCClient(down.URL, 1)}}
+	b.blocks = []blockRec{{height: 5, ntx: 3, ours: 1}}
+	b.commits = []commitRec{{height: 5, index: 0, kind: kindSend}}
+	require.ErrorContains(t, b.checkResults(context.Background()), "block_results 5 from no node")
+
 	b = &bench{clients: []*rpcClient{newRPCClient(srv.URL, 1)}}
 	b.blocks = []blockRec{{height: 7, ntx: 2, ours: 1}}
 	b.commits = []commitRec{{height: 7, index: 1, kind: kindSend}}
