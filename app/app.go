@@ -221,6 +221,7 @@ func New(
 		panic(err)
 	}
 	app.SetAnteHandler(anteHandler)
+	app.SetPrepareProposal(SequenceOrderedProposals(app.txConfig.TxDecoder(), app.AccountKeeper))
 
 	if loadLatest {
 		if err := app.LoadLatestVersion(); err != nil {
