@@ -26,7 +26,7 @@ build:
 test: lint test-unit test-fuzz test-e2e
 
 test-unit:
-	$(GO) test -tags '$(BUILD_TAGS)' -count=1 ./app/... ./x/... ./node/...
+	$(GO) test -tags '$(BUILD_TAGS)' -count=1 ./app/... ./x/... ./node/... ./internal/...
 
 test-fuzz:
 	FUZZTIME=$(or $(FUZZTIME),1000x) scripts/fuzz.sh

@@ -3,7 +3,6 @@
 package e2e
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"math/rand/v2"
@@ -14,12 +13,13 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/trustedge/trustedge/internal/syncbuf"
 )
 
 // TestSoak runs a 4-validator localnet under load while it injects faults,
@@ -331,7 +331,7 @@ func soakRate(t *testing.T) string {
 // soakTebench is a running `tebench run`.
 type soakTebench struct {
 	cmd  *exec.Cmd
-	log  *syncBuffer
+	log  *syncbuf.Buffer
 	done chan error
 }
 
@@ -356,7 +356,7 @@ func (ln *Localnet) startTebench(t *testing.T, ctx context.Context, dur time.Dur
 		"-localnet-home", ln.home, "-accounts", "200", "-rate", soakRate(t), "-heartbeat-rate", "4",
 		"-warmup", "1s", "-duration", dur.String(), "-drain", "15s", "-max-pending", "0",
 		"-presign=false", "-progress", "30s")
-	s := &soakTebench{cmd: cmd, log: &syncBuffer{}, done: make(chan error, 1)}
+	s := &soakTebench{cmd: cmd, log: &syncbuf.Buffer{}, done: make(chan error, 1)}
 	cmd.Stdout, cmd.Stderr = s.log, s.log
 	require.NoError(t, cmd.Start())
 	go func() { s.done <- cmd.Wait() }()
@@ -383,14 +383,14 @@ type soakDevsim struct {
 	gw     int
 	prefix string
 	out    string
-	log    *syncBuffer
+	log    *syncbuf.Buffer
 	done   chan error
 }
 
 func (ln *Localnet) startDevsim(t *testing.T, ctx context.Context, gw int, dur time.Duration) *soakDevsim {
 	t.Helper()
 	s := &soakDevsim{gw: gw, prefix: fmt.Sprintf("soak%d", gw), out: filepath.Join(t.TempDir(), "devsim.json"),
-		log: &syncBuffer{}, done: make(chan error, 1)}
+		log: &syncbuf.Buffer{}, done: make(chan error, 1)}
 	cmd := ln.devsimCmd(ctx, gw, s.out, "--devices", "3", "--rate", "150", "--duration", dur.String(),
 		"--drain", "3m", "--prefix", s.prefix)
 	cmd.Stdout, cmd.Stderr = s.log, s.log
@@ -412,22 +412,4 @@ func (s *soakDevsim) waitStreaming(t *testing.T, ln *Localnet) {
 func (s *soakDevsim) wait(t *testing.T) {
 	t.Helper()
 	require.NoError(t, <-s.done, "devsim on node%d:\n%s", s.gw, tail(s.log.String(), 40))
-}
-
-// syncBuffer is a bytes.Buffer a child process writes while the test reads.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }

@@ -16,6 +16,7 @@ import (
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
+	"github.com/trustedge/trustedge/internal/syncbuf"
 	"github.com/trustedge/trustedge/node/commit"
 	"github.com/trustedge/trustedge/node/store"
 	streamtypes "github.com/trustedge/trustedge/x/stream/types"
@@ -304,7 +305,7 @@ func TestCommitterStopsOnRootMismatch(t *testing.T) {
 	require.NoError(t, err)
 	chain.NextBlock()
 
-	var logs logBuffer
+	var logs syncbuf.Buffer
 	c, err := runToEnd(t, commit.Config{}, st, chain, chain, log.NewLogger(&logs, log.OutputJSONOption()))
 	require.ErrorIs(t, err, commit.ErrRootMismatch)
 	requireMismatchLeftUncommitted(t, st, c, &logs)
@@ -316,7 +317,7 @@ func TestCommitterStopsOnRootMismatchInFlight(t *testing.T) {
 	st := openStore(t, t.TempDir())
 	chain := newFakeChain()
 	chain.NextBlock()
-	var logs logBuffer
+	var logs syncbuf.Buffer
 	c, done, _ := runWatched(t, commit.Config{}, st, chain, chain, log.NewLogger(&logs, log.OutputJSONOption()))
 	// Resumed first: a resume after the other commitment lands is a store
 	// mismatch, not this case.
@@ -349,7 +350,7 @@ func TestCommitterStopsOnRootMismatchInFlight(t *testing.T) {
 	requireMismatchLeftUncommitted(t, st, c, &logs)
 }
 
-func requireMismatchLeftUncommitted(t *testing.T, st *store.Store, c *commit.Committer, logs *logBuffer) {
+func requireMismatchLeftUncommitted(t *testing.T, st *store.Store, c *commit.Committer, logs *syncbuf.Buffer) {
 	t.Helper()
 	require.Equal(t, uint64(1), c.Stats().RootMismatches)
 	require.Zero(t, c.Stats().EpochsCommitted)

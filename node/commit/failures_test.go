@@ -11,6 +11,7 @@ import (
 	"cosmossdk.io/log/v2"
 	"github.com/stretchr/testify/require"
 
+	"github.com/trustedge/trustedge/internal/syncbuf"
 	"github.com/trustedge/trustedge/node/commit"
 	"github.com/trustedge/trustedge/node/store"
 )
@@ -23,7 +24,7 @@ func TestCommitterStopsWhenStoreFailsWhileSettling(t *testing.T) {
 	chain := newFakeChain()
 	appendN(t, st, "s1", 3)
 	chain.NextBlock()
-	var logs logBuffer
+	var logs syncbuf.Buffer
 	c, done, _ := runWatched(t, commit.Config{}, st, chain, chain, log.NewLogger(&logs, log.OutputJSONOption()))
 	waitFor(t, 5*time.Second, "epoch 1 broadcast", func() bool { return c.Stats().Broadcasts == 1 })
 
@@ -67,7 +68,7 @@ func TestCommitterBacksOffChainReadErrors(t *testing.T) {
 	chain.failBroadcasts = 1
 	appendN(t, st, "s1", 3)
 	chain.NextBlock()
-	var logs logBuffer
+	var logs syncbuf.Buffer
 	r := start(t, commit.Config{PollInterval: time.Millisecond, OnResumed: func() { chain.fail.Store(true) }},
 		st, chain, chain.fakeChain, log.NewLogger(&logs, log.OutputJSONOption()))
 

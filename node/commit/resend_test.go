@@ -8,6 +8,7 @@ import (
 	"cosmossdk.io/log/v2"
 	"github.com/stretchr/testify/require"
 
+	"github.com/trustedge/trustedge/internal/syncbuf"
 	"github.com/trustedge/trustedge/node/commit"
 )
 
@@ -21,7 +22,7 @@ func TestCommitterResendBackoff(t *testing.T) {
 	chain.dropAccepted = 9 // the first broadcast and 8 resends are lost
 	appendN(t, st, "s", 2)
 	chain.NextBlock()
-	var logs logBuffer
+	var logs syncbuf.Buffer
 	r := start(t, commit.Config{PollInterval: time.Millisecond}, st, chain, chain, log.NewLogger(&logs, log.OutputJSONOption()))
 	waitFor(t, 5*time.Second, "first broadcast", func() bool { return r.c.Stats().Broadcasts == 1 })
 

@@ -10,6 +10,7 @@ import (
 	"cosmossdk.io/log/v2"
 	"github.com/stretchr/testify/require"
 
+	"github.com/trustedge/trustedge/internal/syncbuf"
 	"github.com/trustedge/trustedge/node/commit"
 	"github.com/trustedge/trustedge/node/store"
 	streamtypes "github.com/trustedge/trustedge/x/stream/types"
@@ -56,7 +57,7 @@ func TestResumeInFlightChecksPreviousEpoch(t *testing.T) {
 			commitOnChain(t, chain, e1, bytes.Repeat([]byte{9}, 32))
 			broadcasts := chain.broadcasts
 
-			var logs logBuffer
+			var logs syncbuf.Buffer
 			c, err := runToEnd(t, commit.Config{}, st, chain, chain, log.NewLogger(&logs, log.OutputJSONOption()))
 			require.ErrorIs(t, err, commit.ErrRootMismatch)
 			require.Equal(t, broadcasts, chain.broadcasts, "epoch 2 not sent")
