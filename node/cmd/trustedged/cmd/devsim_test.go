@@ -18,6 +18,7 @@ import (
 	"github.com/cosmos/cosmos-sdk/client/flags"
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
+	"github.com/trustedge/trustedge/internal/syncbuf"
 	"github.com/trustedge/trustedge/node/device"
 	"github.com/trustedge/trustedge/node/gateway/gatewaypb"
 	"github.com/trustedge/trustedge/node/ingest"
@@ -375,8 +376,8 @@ func TestDevsimStreamDeliversAtRate(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var log strings.Builder
-	sum, err := devsimStream(context.Background(), cfg, "sim-chain", c, ids, devs, &syncWriter{w: &log})
+	var log syncbuf.Buffer
+	sum, err := devsimStream(context.Background(), cfg, "sim-chain", c, ids, devs, &log)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -394,17 +395,6 @@ func TestDevsimStreamDeliversAtRate(t *testing.T) {
 	if !strings.Contains(log.String(), "devsim t=") {
 		t.Fatalf("no progress lines in %q", log.String())
 	}
-}
-
-type syncWriter struct {
-	mu sync.Mutex
-	w  io.Writer
-}
-
-func (s *syncWriter) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.w.Write(p)
 }
 
 // verifyingGateway accepts batches in sequence whose signature verifies
